@@ -1,1 +1,110 @@
-fn main() {}
+//! mqpub: publish MQTT messages, a drop-in for mosquitto_pub.
+//!
+//! `main` parses and validates the options (exit 1 with mosquitto's message on bad input), loads
+//! a whole payload before connecting (as mosquitto_pub does), connects, publishes, waits for every
+//! acknowledgement, disconnects, and maps the outcome onto mosquitto_pub's exit codes.
+
+mod cli;
+mod publish;
+mod source;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use mqtt_cli_common::client::Client;
+use mqtt_cli_common::error::{print_error, ClientError};
+
+use cli::{PayloadSource, PubConfig};
+use publish::{Outcome, Plan, Signals};
+
+fn main() -> ExitCode {
+    let config = match cli::parse(std::env::args_os().collect()) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(1);
+        }
+    };
+    let quiet = config.connection.quiet;
+    let payload = match &config.source {
+        PayloadSource::Message(bytes) => Some(bytes.clone()),
+        PayloadSource::Null => Some(Bytes::new()),
+        PayloadSource::File(path) => match source::read_file(path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                print_error(quiet, &e.to_string());
+                return ExitCode::from(1);
+            }
+        },
+        PayloadSource::Stdin => match source::read_stdin() {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                print_error(quiet, &e.to_string());
+                return ExitCode::from(1);
+            }
+        },
+        PayloadSource::Lines => None,
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            print_error(quiet, &format!("Error: {e}"));
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(config, payload)) {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(e) => {
+            print_error(quiet, &error_text(&e));
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// The text mosquitto_pub prints for a failure.
+fn error_text(error: &ClientError) -> String {
+    match error {
+        ClientError::Refused { .. } | ClientError::Connect(_) | ClientError::PayloadTooLarge(_) => {
+            error.to_string()
+        }
+        other => format!("Error: {other}"),
+    }
+}
+
+async fn run(config: PubConfig, payload: Option<Bytes>) -> Result<Outcome, ClientError> {
+    let mut signals =
+        Signals::install().map_err(|e| ClientError::Connect(format!("Error: {e}")))?;
+    let plan = Plan {
+        topic: Arc::from(config.topic.as_str()),
+        qos: config.qos,
+        retain: config.retain,
+        quiet: config.connection.quiet,
+    };
+    let lines = payload
+        .is_none()
+        .then(|| source::spawn_line_reader(std::io::stdin()));
+    let (mut client, _) = Client::connect(config.connection).await?;
+    let outcome = match (payload, lines) {
+        (Some(payload), _) => {
+            publish::publish_repeated(
+                &mut client,
+                &plan,
+                payload,
+                config.repeat_count.max(1),
+                config.repeat_delay,
+                &mut signals,
+            )
+            .await?
+        }
+        (None, Some(lines)) => {
+            publish::publish_lines(&mut client, &plan, lines, &mut signals).await?
+        }
+        (None, None) => Outcome::Done,
+    };
+    client.disconnect().await?;
+    Ok(outcome)
+}

@@ -2,5 +2,8 @@
 //! validated configuration, the MQTT client engine (v3.1.1 and v5 behind one interface), exit
 //! codes and the error printer.
 
+pub mod client;
 pub mod config;
+pub mod error;
 pub mod properties;
+pub mod reason;

@@ -1,0 +1,824 @@
+//! MQTT packets on the wire, v3.1.1 and v5 behind one set of types.
+//!
+//! Framing, PUBLISH and CONNACK decoding, and the encoding of CONNECT, SUBSCRIBE, UNSUBSCRIBE and
+//! DISCONNECT (the packets with rich property sets) come from rumqttc's codec. The small
+//! acknowledgements are read and written here directly, so that a reason code rumqttc does not
+//! know still reaches the user as a number instead of a decode failure. PUBLISH is encoded here
+//! too: its header goes into the shared write buffer and its payload travels as the caller's own
+//! `Bytes`, never copied (a 200 MB `-f` file is held once).
+
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use rumqttc::mqttbytes::v4;
+use rumqttc::mqttbytes::QoS as V4QoS;
+use rumqttc::v5::mqttbytes::v5;
+use rumqttc::v5::mqttbytes::QoS as V5QoS;
+
+use crate::config::{MqttVersion, Qos};
+
+/// The largest remaining length MQTT can express.
+pub const MAX_REMAINING_LENGTH: usize = 268_435_455;
+
+/// Payloads above this size are not copied into the write buffer but sent as their own segment.
+pub const COPY_THRESHOLD: usize = 16 * 1024;
+
+/// An incoming PUBLISH, whichever protocol version carried it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub topic: String,
+    pub payload: Bytes,
+    pub qos: Qos,
+    pub retain: bool,
+    pub dup: bool,
+    pub pkid: u16,
+    pub properties: Option<v5::PublishProperties>,
+}
+
+/// What the broker told us in its CONNACK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnAck {
+    pub session_present: bool,
+    /// The 3.1.1 return code or the MQTT 5 reason code, as on the wire.
+    pub code: u8,
+    pub properties: Option<v5::ConnAckProperties>,
+}
+
+/// A packet received from the broker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inbound {
+    ConnAck(ConnAck),
+    Publish(Message),
+    PubAck {
+        pkid: u16,
+        reason: u8,
+        reason_string: Option<String>,
+    },
+    PubRec {
+        pkid: u16,
+        reason: u8,
+        reason_string: Option<String>,
+    },
+    PubRel {
+        pkid: u16,
+    },
+    PubComp {
+        pkid: u16,
+        reason: u8,
+    },
+    SubAck {
+        pkid: u16,
+        codes: Vec<u8>,
+    },
+    UnsubAck {
+        pkid: u16,
+        codes: Vec<u8>,
+    },
+    PingResp,
+    Disconnect {
+        reason: u8,
+        reason_string: Option<String>,
+    },
+    /// A packet a client never expects from a broker (CONNECT, SUBSCRIBE, PINGREQ, AUTH...).
+    Unexpected(u8),
+}
+
+/// Why bytes from the broker could not be turned into a packet.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("malformed packet ({0})")]
+    Malformed(String),
+    #[error("packet of {size} bytes is larger than the maximum of {max}")]
+    TooLarge { size: usize, max: usize },
+}
+
+/// The fixed-header facts of the next frame in a buffer.
+struct Frame {
+    first_byte: u8,
+    header_len: usize,
+    remaining: usize,
+}
+
+/// Reads a fixed header; `Ok(None)` when more bytes are needed.
+fn peek_frame(buf: &[u8]) -> Result<Option<Frame>, DecodeError> {
+    let Some(&first_byte) = buf.first() else {
+        return Ok(None);
+    };
+    let mut remaining = 0usize;
+    for i in 0..4 {
+        let Some(&byte) = buf.get(1 + i) else {
+            return Ok(None);
+        };
+        remaining |= usize::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Ok(Some(Frame {
+                first_byte,
+                header_len: 2 + i,
+                remaining,
+            }));
+        }
+    }
+    Err(DecodeError::Malformed(
+        "remaining length longer than 4 bytes".into(),
+    ))
+}
+
+/// How many more bytes the frame at the start of `buf` needs before it can be decoded.
+pub fn bytes_missing(buf: &[u8]) -> usize {
+    match peek_frame(buf) {
+        Ok(Some(frame)) => (frame.header_len + frame.remaining).saturating_sub(buf.len()),
+        _ => 0,
+    }
+}
+
+/// Takes one packet off the front of `buf`; `Ok(None)` when `buf` holds no whole packet yet.
+pub fn decode(
+    buf: &mut BytesMut,
+    version: MqttVersion,
+    max_size: usize,
+) -> Result<Option<Inbound>, DecodeError> {
+    let Some(frame) = peek_frame(buf)? else {
+        return Ok(None);
+    };
+    let total = frame.header_len + frame.remaining;
+    if total > max_size {
+        return Err(DecodeError::TooLarge {
+            size: total,
+            max: max_size,
+        });
+    }
+    if buf.len() < total {
+        return Ok(None);
+    }
+    let packet_type = frame.first_byte >> 4;
+    let inbound = match packet_type {
+        2 => Inbound::ConnAck(decode_connack(buf, &frame, version)?),
+        3 => Inbound::Publish(decode_publish(buf, version, max_size)?),
+        _ => {
+            let whole = buf.split_to(total).freeze();
+            let body = whole.slice(frame.header_len..);
+            decode_small(packet_type, frame.first_byte, body, version)?
+        }
+    };
+    Ok(Some(inbound))
+}
+
+fn malformed(what: &str) -> DecodeError {
+    DecodeError::Malformed(what.to_string())
+}
+
+fn take_u16(body: &mut Bytes) -> Result<u16, DecodeError> {
+    if body.remaining() < 2 {
+        return Err(malformed("packet too short"));
+    }
+    Ok(body.get_u16())
+}
+
+/// Reads a variable byte integer (property lengths).
+fn take_varint(body: &mut Bytes) -> Result<usize, DecodeError> {
+    let mut value = 0usize;
+    for i in 0..4 {
+        if !body.has_remaining() {
+            return Err(malformed("truncated variable byte integer"));
+        }
+        let byte = body.get_u8();
+        value |= usize::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Ok(value);
+        }
+    }
+    Err(malformed("variable byte integer longer than 4 bytes"))
+}
+
+/// Skips a v5 property block, keeping only the reason string (0x1F) if there is one.
+fn take_properties(body: &mut Bytes) -> Result<Option<String>, DecodeError> {
+    if !body.has_remaining() {
+        return Ok(None);
+    }
+    let len = take_varint(body)?;
+    if body.remaining() < len {
+        return Err(malformed("property length beyond packet"));
+    }
+    let mut props = body.split_to(len);
+    let mut reason_string = None;
+    while props.has_remaining() {
+        let id = props.get_u8();
+        let size = match id {
+            0x01 | 0x17 | 0x19 | 0x24 | 0x25 | 0x28 | 0x29 | 0x2A => 1,
+            0x13 | 0x21 | 0x22 | 0x23 => 2,
+            0x02 | 0x11 | 0x18 | 0x27 => 4,
+            0x0B => {
+                take_varint(&mut props)?;
+                0
+            }
+            0x03 | 0x08 | 0x09 | 0x12 | 0x15 | 0x16 | 0x1A | 0x1C | 0x1F => {
+                let n = usize::from(take_u16(&mut props)?);
+                if props.remaining() < n {
+                    return Err(malformed("property string beyond packet"));
+                }
+                let text = props.split_to(n);
+                if id == 0x1F {
+                    reason_string = Some(String::from_utf8_lossy(&text).into_owned());
+                }
+                0
+            }
+            0x26 => {
+                for _ in 0..2 {
+                    let n = usize::from(take_u16(&mut props)?);
+                    if props.remaining() < n {
+                        return Err(malformed("user property beyond packet"));
+                    }
+                    props.advance(n);
+                }
+                0
+            }
+            other => {
+                return Err(DecodeError::Malformed(format!(
+                    "unknown property {other:#04x}"
+                )))
+            }
+        };
+        if props.remaining() < size {
+            return Err(malformed("property beyond packet"));
+        }
+        props.advance(size);
+    }
+    Ok(reason_string)
+}
+
+/// An acknowledgement's packet id, reason code (0 when absent) and reason string.
+fn take_ack(
+    body: &mut Bytes,
+    version: MqttVersion,
+) -> Result<(u16, u8, Option<String>), DecodeError> {
+    let pkid = take_u16(body)?;
+    if version == MqttVersion::V311 || !body.has_remaining() {
+        return Ok((pkid, 0, None));
+    }
+    let reason = body.get_u8();
+    let reason_string = take_properties(body)?;
+    Ok((pkid, reason, reason_string))
+}
+
+fn decode_small(
+    packet_type: u8,
+    first_byte: u8,
+    mut body: Bytes,
+    version: MqttVersion,
+) -> Result<Inbound, DecodeError> {
+    Ok(match packet_type {
+        4 => {
+            let (pkid, reason, reason_string) = take_ack(&mut body, version)?;
+            Inbound::PubAck {
+                pkid,
+                reason,
+                reason_string,
+            }
+        }
+        5 => {
+            let (pkid, reason, reason_string) = take_ack(&mut body, version)?;
+            Inbound::PubRec {
+                pkid,
+                reason,
+                reason_string,
+            }
+        }
+        6 => {
+            if first_byte & 0x0f != 0x02 {
+                return Err(malformed("PUBREL with wrong flags"));
+            }
+            let (pkid, _, _) = take_ack(&mut body, version)?;
+            Inbound::PubRel { pkid }
+        }
+        7 => {
+            let (pkid, reason, _) = take_ack(&mut body, version)?;
+            Inbound::PubComp { pkid, reason }
+        }
+        9 | 11 => {
+            let pkid = take_u16(&mut body)?;
+            if version == MqttVersion::V5 {
+                take_properties(&mut body)?;
+            }
+            let codes = body.to_vec();
+            if packet_type == 9 {
+                if codes.is_empty() {
+                    return Err(malformed("SUBACK without return codes"));
+                }
+                Inbound::SubAck { pkid, codes }
+            } else {
+                Inbound::UnsubAck { pkid, codes }
+            }
+        }
+        13 => Inbound::PingResp,
+        14 => {
+            let reason = if body.has_remaining() {
+                body.get_u8()
+            } else {
+                0
+            };
+            let reason_string = if version == MqttVersion::V5 {
+                take_properties(&mut body)?
+            } else {
+                None
+            };
+            Inbound::Disconnect {
+                reason,
+                reason_string,
+            }
+        }
+        other => Inbound::Unexpected(other),
+    })
+}
+
+fn decode_connack(
+    buf: &mut BytesMut,
+    frame: &Frame,
+    version: MqttVersion,
+) -> Result<ConnAck, DecodeError> {
+    let body = &buf[frame.header_len..frame.header_len + frame.remaining];
+    if body.len() < 2 {
+        return Err(malformed("CONNACK too short"));
+    }
+    let session_present = body[0] & 0x01 == 1;
+    let code = body[1];
+    let properties = match version {
+        MqttVersion::V311 => {
+            buf.advance(frame.header_len + frame.remaining);
+            None
+        }
+        MqttVersion::V5 => {
+            let mut props = Bytes::copy_from_slice(&body[2..]);
+            buf.advance(frame.header_len + frame.remaining);
+            if props.is_empty() {
+                None
+            } else {
+                v5::ConnAckProperties::read(&mut props)
+                    .map_err(|e| DecodeError::Malformed(e.to_string()))?
+            }
+        }
+    };
+    Ok(ConnAck {
+        session_present,
+        code,
+        properties,
+    })
+}
+
+fn decode_publish(
+    buf: &mut BytesMut,
+    version: MqttVersion,
+    max_size: usize,
+) -> Result<Message, DecodeError> {
+    let bad = |e: &dyn std::fmt::Display| DecodeError::Malformed(e.to_string());
+    match version {
+        MqttVersion::V311 => match v4::Packet::read(buf, max_size).map_err(|e| bad(&e))? {
+            v4::Packet::Publish(p) => Ok(Message {
+                qos: qos_from_v4(p.qos),
+                topic: p.topic,
+                payload: p.payload,
+                retain: p.retain,
+                dup: p.dup,
+                pkid: p.pkid,
+                properties: None,
+            }),
+            _ => Err(malformed("expected PUBLISH")),
+        },
+        MqttVersion::V5 => {
+            let max = u32::try_from(max_size).unwrap_or(u32::MAX);
+            match v5::Packet::read(buf, Some(max)).map_err(|e| bad(&e))? {
+                v5::Packet::Publish(p) => {
+                    let topic = String::from_utf8(p.topic.to_vec())
+                        .map_err(|_| malformed("topic is not valid UTF-8"))?;
+                    Ok(Message {
+                        qos: qos_from_v5(p.qos),
+                        topic,
+                        payload: p.payload,
+                        retain: p.retain,
+                        dup: p.dup,
+                        pkid: p.pkid,
+                        properties: p.properties,
+                    })
+                }
+                _ => Err(malformed("expected PUBLISH")),
+            }
+        }
+    }
+}
+
+fn qos_from_v4(qos: V4QoS) -> Qos {
+    match qos {
+        V4QoS::AtMostOnce => Qos::AtMostOnce,
+        V4QoS::AtLeastOnce => Qos::AtLeastOnce,
+        V4QoS::ExactlyOnce => Qos::ExactlyOnce,
+    }
+}
+
+fn qos_from_v5(qos: V5QoS) -> Qos {
+    match qos {
+        V5QoS::AtMostOnce => Qos::AtMostOnce,
+        V5QoS::AtLeastOnce => Qos::AtLeastOnce,
+        V5QoS::ExactlyOnce => Qos::ExactlyOnce,
+    }
+}
+
+pub fn qos_to_v4(qos: Qos) -> V4QoS {
+    match qos {
+        Qos::AtMostOnce => V4QoS::AtMostOnce,
+        Qos::AtLeastOnce => V4QoS::AtLeastOnce,
+        Qos::ExactlyOnce => V4QoS::ExactlyOnce,
+    }
+}
+
+pub fn qos_to_v5(qos: Qos) -> V5QoS {
+    match qos {
+        Qos::AtMostOnce => V5QoS::AtMostOnce,
+        Qos::AtLeastOnce => V5QoS::AtLeastOnce,
+        Qos::ExactlyOnce => V5QoS::ExactlyOnce,
+    }
+}
+
+/// Appends a variable byte integer.
+fn put_varint(out: &mut BytesMut, mut value: usize) {
+    loop {
+        let mut byte = (value % 128) as u8;
+        value /= 128;
+        if value > 0 {
+            byte |= 0x80;
+        }
+        out.put_u8(byte);
+        if value == 0 {
+            break;
+        }
+    }
+}
+
+/// The parts of an outgoing PUBLISH.
+pub struct PublishHeader<'a> {
+    pub topic: &'a str,
+    pub qos: Qos,
+    pub retain: bool,
+    pub dup: bool,
+    pub pkid: u16,
+    pub properties: Option<&'a v5::PublishProperties>,
+}
+
+/// Why an outgoing packet could not be encoded.
+#[derive(Debug, thiserror::Error)]
+pub enum EncodeError {
+    #[error("packet of {size} bytes is larger than the maximum of {max}")]
+    TooLarge { size: usize, max: usize },
+    #[error("{0}")]
+    Codec(String),
+}
+
+/// Writes a PUBLISH's fixed and variable header for a payload of `payload_len` bytes; the payload
+/// itself follows on the wire. Returns the whole packet's size.
+pub fn encode_publish_header(
+    out: &mut BytesMut,
+    header: &PublishHeader<'_>,
+    payload_len: usize,
+    version: MqttVersion,
+    max_packet: usize,
+) -> Result<usize, EncodeError> {
+    let mut properties = BytesMut::new();
+    if version == MqttVersion::V5 {
+        if let Some(props) = header.properties {
+            props
+                .write(&mut properties)
+                .map_err(|e| EncodeError::Codec(e.to_string()))?;
+        }
+    }
+    let mut remaining = 2 + header.topic.len() + payload_len;
+    if header.qos != Qos::AtMostOnce {
+        remaining += 2;
+    }
+    if version == MqttVersion::V5 {
+        remaining += varint_len(properties.len()) + properties.len();
+    }
+    let total = 1 + varint_len(remaining) + remaining;
+    if remaining > MAX_REMAINING_LENGTH || total > max_packet {
+        return Err(EncodeError::TooLarge {
+            size: total,
+            max: max_packet.min(MAX_REMAINING_LENGTH + 5),
+        });
+    }
+    let mut first = 0x30 | (header.qos.as_u8() << 1);
+    if header.dup {
+        first |= 0x08;
+    }
+    if header.retain {
+        first |= 0x01;
+    }
+    out.reserve(total - payload_len);
+    out.put_u8(first);
+    put_varint(out, remaining);
+    out.put_u16(header.topic.len() as u16);
+    out.put_slice(header.topic.as_bytes());
+    if header.qos != Qos::AtMostOnce {
+        out.put_u16(header.pkid);
+    }
+    if version == MqttVersion::V5 {
+        put_varint(out, properties.len());
+        out.put_slice(&properties);
+    }
+    Ok(total)
+}
+
+fn varint_len(value: usize) -> usize {
+    match value {
+        0..=127 => 1,
+        128..=16_383 => 2,
+        16_384..=2_097_151 => 3,
+        _ => 4,
+    }
+}
+
+/// The acknowledgements a client sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ack {
+    PubAck,
+    PubRec,
+    PubRel,
+    PubComp,
+}
+
+/// Writes PUBACK, PUBREC, PUBREL or PUBCOMP with success (the short form both versions accept).
+pub fn encode_ack(out: &mut BytesMut, ack: Ack, pkid: u16) {
+    let first = match ack {
+        Ack::PubAck => 0x40,
+        Ack::PubRec => 0x50,
+        Ack::PubRel => 0x62,
+        Ack::PubComp => 0x70,
+    };
+    out.put_slice(&[first, 2]);
+    out.put_u16(pkid);
+}
+
+pub fn encode_pingreq(out: &mut BytesMut) {
+    out.put_slice(&[0xC0, 0]);
+}
+
+/// The CONNECT packet's contents.
+pub struct ConnectPacket<'a> {
+    pub client_id: &'a str,
+    pub clean_start: bool,
+    pub keepalive: u16,
+    pub username: Option<&'a str>,
+    pub password: Option<&'a str>,
+    pub will: Option<&'a crate::config::Will>,
+    pub properties: Option<v5::ConnectProperties>,
+    pub will_properties: Option<v5::LastWillProperties>,
+}
+
+pub fn encode_connect(
+    out: &mut BytesMut,
+    connect: &ConnectPacket<'_>,
+    version: MqttVersion,
+) -> Result<(), EncodeError> {
+    let codec = |e: &dyn std::fmt::Display| EncodeError::Codec(e.to_string());
+    let has_login = connect.username.is_some() || connect.password.is_some();
+    match version {
+        MqttVersion::V311 => {
+            let packet = v4::Packet::Connect(v4::Connect {
+                protocol: rumqttc::mqttbytes::Protocol::V4,
+                keep_alive: connect.keepalive,
+                client_id: connect.client_id.to_string(),
+                clean_session: connect.clean_start,
+                last_will: connect.will.map(|will| v4::LastWill {
+                    topic: will.topic.clone(),
+                    message: will.payload.clone(),
+                    qos: qos_to_v4(will.qos),
+                    retain: will.retain,
+                }),
+                login: has_login.then(|| {
+                    v4::Login::new(
+                        connect.username.unwrap_or_default(),
+                        connect.password.unwrap_or_default(),
+                    )
+                }),
+            });
+            packet.write(out, usize::MAX).map_err(|e| codec(&e))?;
+        }
+        MqttVersion::V5 => {
+            let packet = v5::Packet::Connect(
+                v5::Connect {
+                    keep_alive: connect.keepalive,
+                    client_id: connect.client_id.to_string(),
+                    clean_start: connect.clean_start,
+                    properties: connect.properties.clone(),
+                },
+                connect.will.map(|will| v5::LastWill {
+                    topic: Bytes::copy_from_slice(will.topic.as_bytes()),
+                    message: will.payload.clone(),
+                    qos: qos_to_v5(will.qos),
+                    retain: will.retain,
+                    properties: connect.will_properties.clone(),
+                }),
+                has_login.then(|| {
+                    v5::Login::new(
+                        connect.username.unwrap_or_default(),
+                        connect.password.unwrap_or_default(),
+                    )
+                }),
+            );
+            packet.write(out, None).map_err(|e| codec(&e))?;
+        }
+    }
+    Ok(())
+}
+
+/// One topic filter of a SUBSCRIBE with its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscribeFilter {
+    pub filter: String,
+    pub qos: Qos,
+    pub no_local: bool,
+    pub retain_as_published: bool,
+    /// 0 send retained on subscribe, 1 only for new subscriptions, 2 never.
+    pub retain_handling: u8,
+}
+
+pub fn encode_subscribe(
+    out: &mut BytesMut,
+    pkid: u16,
+    filters: &[SubscribeFilter],
+    properties: Option<v5::SubscribeProperties>,
+    version: MqttVersion,
+) -> Result<(), EncodeError> {
+    let codec = |e: &dyn std::fmt::Display| EncodeError::Codec(e.to_string());
+    match version {
+        MqttVersion::V311 => {
+            let packet = v4::Packet::Subscribe(v4::Subscribe {
+                pkid,
+                filters: filters
+                    .iter()
+                    .map(|f| v4::SubscribeFilter::new(f.filter.clone(), qos_to_v4(f.qos)))
+                    .collect(),
+            });
+            packet.write(out, usize::MAX).map_err(|e| codec(&e))?;
+        }
+        MqttVersion::V5 => {
+            let packet = v5::Packet::Subscribe(v5::Subscribe {
+                pkid,
+                filters: filters
+                    .iter()
+                    .map(|f| v5::Filter {
+                        path: f.filter.clone(),
+                        qos: qos_to_v5(f.qos),
+                        nolocal: f.no_local,
+                        preserve_retain: f.retain_as_published,
+                        retain_forward_rule: match f.retain_handling {
+                            1 => v5::RetainForwardRule::OnNewSubscribe,
+                            2 => v5::RetainForwardRule::Never,
+                            _ => v5::RetainForwardRule::OnEverySubscribe,
+                        },
+                    })
+                    .collect(),
+                properties,
+            });
+            packet.write(out, None).map_err(|e| codec(&e))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn encode_unsubscribe(
+    out: &mut BytesMut,
+    pkid: u16,
+    filters: &[String],
+    properties: Option<v5::UnsubscribeProperties>,
+    version: MqttVersion,
+) -> Result<(), EncodeError> {
+    let codec = |e: &dyn std::fmt::Display| EncodeError::Codec(e.to_string());
+    match version {
+        MqttVersion::V311 => {
+            let packet = v4::Packet::Unsubscribe(v4::Unsubscribe {
+                pkid,
+                topics: filters.to_vec(),
+            });
+            packet.write(out, usize::MAX).map_err(|e| codec(&e))?;
+        }
+        MqttVersion::V5 => {
+            let packet = v5::Packet::Unsubscribe(v5::Unsubscribe {
+                pkid,
+                filters: filters.to_vec(),
+                properties,
+            });
+            packet.write(out, None).map_err(|e| codec(&e))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn encode_disconnect(
+    out: &mut BytesMut,
+    properties: Option<v5::DisconnectProperties>,
+    version: MqttVersion,
+) -> Result<(), EncodeError> {
+    match version {
+        MqttVersion::V311 => out.put_slice(&[0xE0, 0]),
+        MqttVersion::V5 => {
+            let packet = v5::Packet::Disconnect(v5::Disconnect {
+                reason_code: v5::DisconnectReasonCode::NormalDisconnection,
+                properties,
+            });
+            packet
+                .write(out, None)
+                .map_err(|e| EncodeError::Codec(e.to_string()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn publish_bytes(version: MqttVersion, qos: Qos, payload: &[u8]) -> BytesMut {
+        let mut out = BytesMut::new();
+        let header = PublishHeader {
+            topic: "a/b",
+            qos,
+            retain: true,
+            dup: false,
+            pkid: 7,
+            properties: None,
+        };
+        encode_publish_header(&mut out, &header, payload.len(), version, usize::MAX).unwrap();
+        out.put_slice(payload);
+        out
+    }
+
+    #[test]
+    fn publish_round_trips_through_rumqttc_decoder() {
+        for version in [MqttVersion::V311, MqttVersion::V5] {
+            for qos in [Qos::AtMostOnce, Qos::AtLeastOnce, Qos::ExactlyOnce] {
+                let payload = vec![0xAB; 20_000];
+                let mut buf = publish_bytes(version, qos, &payload);
+                let Some(Inbound::Publish(msg)) = decode(&mut buf, version, usize::MAX).unwrap()
+                else {
+                    panic!("not a publish");
+                };
+                assert_eq!(msg.topic, "a/b");
+                assert_eq!(msg.qos, qos);
+                assert!(msg.retain);
+                assert_eq!(msg.payload.len(), 20_000);
+                assert!(buf.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn partial_frames_wait_for_more_bytes() {
+        let full = publish_bytes(MqttVersion::V311, Qos::AtLeastOnce, b"hello");
+        for cut in 0..full.len() {
+            let mut buf = BytesMut::from(&full[..cut]);
+            assert!(decode(&mut buf, MqttVersion::V311, usize::MAX)
+                .unwrap()
+                .is_none());
+            assert_eq!(bytes_missing(&buf) > 0, cut >= 2);
+        }
+    }
+
+    #[test]
+    fn acks_keep_unknown_reason_codes() {
+        let mut buf = BytesMut::from(&[0x40, 3, 0, 9, 0x99][..]);
+        let packet = decode(&mut buf, MqttVersion::V5, usize::MAX).unwrap();
+        assert_eq!(
+            packet,
+            Some(Inbound::PubAck {
+                pkid: 9,
+                reason: 0x99,
+                reason_string: None
+            })
+        );
+    }
+
+    #[test]
+    fn connack_with_unknown_code_is_still_read() {
+        let mut buf = BytesMut::from(&[0x20, 2, 0, 42][..]);
+        let Some(Inbound::ConnAck(ack)) = decode(&mut buf, MqttVersion::V311, 100).unwrap() else {
+            panic!("not a connack");
+        };
+        assert_eq!(ack.code, 42);
+    }
+
+    #[test]
+    fn oversized_and_garbage_frames_are_errors() {
+        let mut buf = BytesMut::from(&[0x30, 0xff, 0xff, 0xff, 0x7f][..]);
+        assert!(decode(&mut buf, MqttVersion::V311, 1000).is_err());
+        let mut buf = BytesMut::from(&[0x30, 0xff, 0xff, 0xff, 0xff, 0x01][..]);
+        assert!(decode(&mut buf, MqttVersion::V311, usize::MAX).is_err());
+    }
+
+    #[test]
+    fn v5_disconnect_with_reason_string() {
+        let mut buf = BytesMut::from(&[0xE0, 7, 0x8B, 5, 0x1F, 0, 2, b'h', b'i'][..]);
+        let packet = decode(&mut buf, MqttVersion::V5, usize::MAX).unwrap();
+        assert_eq!(
+            packet,
+            Some(Inbound::Disconnect {
+                reason: 0x8B,
+                reason_string: Some("hi".into())
+            })
+        );
+    }
+}
