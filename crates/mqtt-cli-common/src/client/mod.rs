@@ -472,12 +472,25 @@ impl Client {
         }
     }
 
-    /// One round of I/O on the open connection.
-    async fn drive(&mut self) -> Result<(), ClientError> {
-        let keepalive = self.config.keepalive;
+    /// An event that is ready without waiting for the network: one already queued, or one
+    /// from bytes already read. `None` means the next event needs I/O, so a caller that
+    /// buffers output knows this is the moment to flush it.
+    pub fn try_next_event(&mut self) -> Option<Result<Event, ClientError>> {
+        if self.events.is_empty() && self.conn.is_some() {
+            if let Err(cause) = self.process_buffered() {
+                if let Err(fatal) = self.connection_failed(cause) {
+                    return Some(Err(fatal));
+                }
+            }
+        }
+        self.events.pop_front().map(Ok)
+    }
+
+    /// Handles every whole packet already read. Returns whether there were any.
+    fn process_buffered(&mut self) -> Result<bool, ClientError> {
         let version = self.config.version;
         let Some(conn) = self.conn.as_mut() else {
-            return Err(ClientError::ConnectionLost);
+            return Ok(false);
         };
         let mut packets = Vec::new();
         while let Some(packet) = wire::decode(&mut conn.inbuf, version, usize::MAX)
@@ -485,14 +498,26 @@ impl Client {
         {
             packets.push(packet);
         }
-        if !packets.is_empty() {
-            conn.last_in = Instant::now();
-            conn.ping_sent = None;
-            for packet in packets {
-                self.handle(packet)?;
-            }
+        if packets.is_empty() {
+            return Ok(false);
+        }
+        conn.last_in = Instant::now();
+        conn.ping_sent = None;
+        for packet in packets {
+            self.handle(packet)?;
+        }
+        Ok(true)
+    }
+
+    /// One round of I/O on the open connection.
+    async fn drive(&mut self) -> Result<(), ClientError> {
+        let keepalive = self.config.keepalive;
+        if self.process_buffered()? {
             return Ok(());
         }
+        let Some(conn) = self.conn.as_mut() else {
+            return Err(ClientError::ConnectionLost);
+        };
         let deadline = keepalive_deadline(conn, keepalive);
         let wants_write = !conn.out.is_empty();
         let wants_flush = conn.needs_flush && !wants_write;
