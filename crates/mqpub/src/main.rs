@@ -68,9 +68,8 @@ fn main() -> ExitCode {
 /// The text mosquitto_pub prints for a failure.
 fn error_text(error: &ClientError) -> String {
     match error {
-        ClientError::Refused { .. } | ClientError::Connect(_) | ClientError::PayloadTooLarge(_) => {
-            error.to_string()
-        }
+        ClientError::Refused { followup, .. } => format!("{error}\n{followup}"),
+        ClientError::Connect(_) | ClientError::PayloadTooLarge(_) => error.to_string(),
         other => format!("Error: {other}"),
     }
 }

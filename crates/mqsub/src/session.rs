@@ -5,12 +5,13 @@
 //! closed (quietly, exit 0). Every stop sends DISCONNECT first, after any `--remove-retained`
 //! clears still in flight. Output is flushed whenever no further message is ready.
 
+use std::io::Write;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use tokio::signal::unix::{signal, SignalKind};
-use tokio::time::{sleep_until, Instant};
+use tokio::time::{interval, sleep_until, Instant, MissedTickBehavior};
 
 use mqtt_cli_common::client::{self, Client, Event, Message, SubscribeFilter};
 use mqtt_cli_common::config::Qos;
@@ -18,7 +19,7 @@ use mqtt_cli_common::error::{code, ClientError};
 
 use crate::cli::SubConfig;
 use crate::filter::{topic_matches, Sampler};
-use crate::format::{MessageView, OutputSpec};
+use crate::format::{MessageRate, MessageView, Printer};
 use crate::output::{Output, OutputError};
 
 /// Why the loop ended.
@@ -38,15 +39,19 @@ enum Next {
 
 struct Session<'a> {
     config: &'a SubConfig,
-    spec: OutputSpec,
+    printer: Printer,
+    /// `--message-rate`: count messages and print the rate each second instead of them.
+    rate: Option<MessageRate>,
     output: Output,
+    /// Error text a format produced for the current message (e.g. `%J` on a non-JSON payload).
+    errors: Vec<u8>,
     sampler: Option<Sampler>,
     printed: u64,
     processing: bool,
     subscribed_once: bool,
 }
 
-pub async fn run(config: SubConfig, spec: OutputSpec) -> Result<u8, ClientError> {
+pub async fn run(config: SubConfig, printer: Printer) -> Result<u8, ClientError> {
     let io_error = |e: std::io::Error| ClientError::Connect(format!("Error: {e}"));
     let mut interrupt = signal(SignalKind::interrupt()).map_err(io_error)?;
     let mut terminate = signal(SignalKind::terminate()).map_err(io_error)?;
@@ -76,13 +81,18 @@ pub async fn run(config: SubConfig, spec: OutputSpec) -> Result<u8, ClientError>
     let mut session = Session {
         sampler: config.random_filter.map(Sampler::new),
         config: &config,
-        spec,
+        printer,
+        rate: config.output.message_rate.then(MessageRate::new),
         output: Output::stdout(),
+        errors: Vec::new(),
         printed: 0,
         processing: true,
         subscribed_once: false,
     };
 
+    let mut ticks = interval(Duration::from_secs(1));
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    ticks.tick().await;
     let stop = loop {
         let event = match client.try_next_event() {
             Some(event) => event?,
@@ -99,6 +109,10 @@ pub async fn run(config: SubConfig, spec: OutputSpec) -> Result<u8, ClientError>
                     _ = terminate.recv() => break Stop::Done,
                     _ = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
                         break Stop::TimedOut;
+                    }
+                    _ = ticks.tick(), if session.rate.is_some() => {
+                        session.tick();
+                        continue;
                     }
                 }
             }
@@ -127,6 +141,13 @@ pub async fn run(config: SubConfig, spec: OutputSpec) -> Result<u8, ClientError>
 }
 
 impl Session<'_> {
+    /// Once a second in `--message-rate` mode.
+    fn tick(&mut self) {
+        if let Some(rate) = self.rate.as_mut() {
+            rate.on_tick(self.output.buffer());
+        }
+    }
+
     /// Flushes output; a closed pipe becomes a normal stop.
     fn flush(&mut self) -> Result<(), Result<Stop, ClientError>> {
         match self.output.flush() {
@@ -176,6 +197,10 @@ impl Session<'_> {
 
     fn on_message(&mut self, client: &mut Client, message: Message) -> Result<Next, OutputError> {
         let config = self.config;
+        if let Some(rate) = self.rate.as_mut() {
+            rate.on_message();
+            return Ok(Next::Continue);
+        }
         if !self.processing {
             return Ok(Next::Continue);
         }
@@ -202,18 +227,29 @@ impl Session<'_> {
                 true,
             ));
         }
-        if self.sampler.as_mut().is_none_or(Sampler::keep) {
-            let view = MessageView {
-                topic: &message.topic,
-                payload: &message.payload,
-                qos: message.qos.as_u8(),
-                retain: message.retain,
-                mid: message.pkid,
-                properties: message.properties.as_ref(),
-            };
-            self.spec.render(&view, self.output.buffer());
-            self.output.message_done()?;
+        let kept = self.sampler.as_mut().is_none_or(Sampler::keep);
+        let view = MessageView {
+            topic: &message.topic,
+            payload: &message.payload,
+            qos: message.qos.as_u8(),
+            retain: message.retain,
+            mid: message.pkid,
+            properties: message.properties.as_ref(),
+        };
+        self.printer.print(
+            &view,
+            SystemTime::now(),
+            kept,
+            self.output.buffer(),
+            &mut self.errors,
+        );
+        if !self.errors.is_empty() {
+            if !config.connection.quiet {
+                let _ = std::io::stderr().write_all(&self.errors);
+            }
+            self.errors.clear();
         }
+        self.output.message_done()?;
         if let Some(limit) = config.count {
             self.printed += 1;
             if self.printed >= u64::from(limit) {

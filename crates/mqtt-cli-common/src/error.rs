@@ -26,9 +26,14 @@ pub enum ClientError {
     /// The first connection (socket, TLS or proxy) could not be opened.
     #[error("{0}")]
     Connect(String),
-    /// The broker answered CONNECT with a refusal; `message` holds mosquitto's two lines.
-    #[error("{message}")]
-    Refused { code: u8, message: String },
+    /// The broker answered CONNECT with a refusal. mosquitto_pub adds `followup` as a second
+    /// line; mosquitto_sub does not.
+    #[error("Connection error: {reason}")]
+    Refused {
+        code: u8,
+        reason: String,
+        followup: &'static str,
+    },
     /// The connection went away and could not be (or was not to be) restored.
     #[error("The connection was lost.")]
     ConnectionLost,
@@ -112,14 +117,16 @@ mod tests {
             (
                 ClientError::Refused {
                     code: 5,
-                    message: "x".into(),
+                    reason: "x".into(),
+                    followup: "",
                 },
                 5,
             ),
             (
                 ClientError::Refused {
                     code: 135,
-                    message: "x".into(),
+                    reason: "x".into(),
+                    followup: "",
                 },
                 135,
             ),

@@ -846,24 +846,25 @@ async fn handshake(config: &ConnectionConfig) -> Result<(Connection, ConnAck), C
 
 /// The error for a CONNACK that says no, worded as mosquitto 2.1's clients word it.
 fn refusal(version: MqttVersion, code: u8) -> ClientError {
-    let message = match version {
-        MqttVersion::V311 => format!(
-            "Connection error: {}\nError: The connection was refused",
-            reason::connack_string(code)
-        ),
+    match version {
+        MqttVersion::V311 => ClientError::Refused {
+            code,
+            reason: reason::connack_string(code).to_string(),
+            followup: "Error: The connection was refused",
+        },
         MqttVersion::V5 => {
-            let hint = if code == 0x84 {
+            let hint = if code == reason::rc::UNSUPPORTED_PROTOCOL_VERSION {
                 ". Try connecting to an MQTT v5 broker, or use MQTT v3.x mode."
             } else {
                 ""
             };
-            format!(
-                "Connection error: {}{hint}\nError: A network protocol error occurred when communicating with the broker",
-                reason::reason_string(code)
-            )
+            ClientError::Refused {
+                code,
+                reason: format!("{}{hint}", reason::reason_string(code)),
+                followup: "Error: A network protocol error occurred when communicating with the broker",
+            }
         }
-    };
-    ClientError::Refused { code, message }
+    }
 }
 
 /// Builds the message the binaries publish, sharing one topic allocation across messages.
