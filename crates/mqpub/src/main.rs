@@ -14,17 +14,16 @@ use std::sync::Arc;
 use bytes::Bytes;
 use mqtt_cli_common::client::Client;
 use mqtt_cli_common::error::{print_error, ClientError};
+use mqtt_cli_common::{command_line, Tool};
 
 use cli::{PayloadSource, PubConfig};
 use publish::{Outcome, Plan, Signals};
 
 fn main() -> ExitCode {
-    let config = match cli::parse(std::env::args_os().collect()) {
+    let parsed = cli::parse(std::env::args_os().collect());
+    let config = match command_line::settle(Tool::Pub, parsed) {
         Ok(config) => config,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return ExitCode::from(code),
     };
     let quiet = config.connection.quiet;
     let payload = match &config.source {

@@ -48,7 +48,11 @@ fn one_shot_at_each_qos() {
 #[test]
 fn retained_message_reaches_a_late_subscriber() {
     let broker = Broker::plain();
-    let out = mqpub_on(&broker, &["-t", "home/switch", "-m", "on", "-r", "-q", "1"], None);
+    let out = mqpub_on(
+        &broker,
+        &["-t", "home/switch", "-m", "on", "-r", "-q", "1"],
+        None,
+    );
     assert!(out.success(), "{out}");
     let sub = Subscriber::start(&broker, &["-t", "home/switch", "-F", DETAIL]);
     assert_eq!(sub.wait_for(1, WAIT), ["home/switch|0|1|on"]);
@@ -67,7 +71,11 @@ fn null_message_file_and_stdin_payloads() {
     let out = mqpub_on(&broker, &["-t", "p/file", "-f", &path, "-q", "1"], None);
     assert!(out.success(), "{out}");
 
-    let out = mqpub_on(&broker, &["-t", "p/stdin", "-s"], Some(b"line one\nline two\n"));
+    let out = mqpub_on(
+        &broker,
+        &["-t", "p/stdin", "-s"],
+        Some(b"line one\nline two\n"),
+    );
     assert!(out.success(), "{out}");
     assert_eq!(
         sub.wait_for(3, WAIT),
@@ -106,7 +114,11 @@ fn line_mode_delivers_every_line_at_qos_1_and_2() {
     for qos in ["1", "2"] {
         let topic = format!("stream/{qos}");
         let sub = Subscriber::start(&broker, &["-t", &topic, "-q", qos]);
-        let out = mqpub_on(&broker, &["-t", &topic, "-l", "-q", qos], Some(input.as_bytes()));
+        let out = mqpub_on(
+            &broker,
+            &["-t", &topic, "-l", "-q", qos],
+            Some(input.as_bytes()),
+        );
         assert!(out.success(), "{out}");
         let lines = sub.wait_for(100_000, Duration::from_secs(60));
         let mut distinct: Vec<u32> = lines.iter().filter_map(|l| l.parse().ok()).collect();
@@ -120,7 +132,18 @@ fn line_mode_delivers_every_line_at_qos_1_and_2() {
 fn repeat_publishes_n_times() {
     let broker = Broker::plain();
     let sub = Subscriber::start(&broker, &["-t", "rep", "-q", "1"]);
-    let args = ["-t", "rep", "-m", "x", "-q", "1", "--repeat", "3", "--repeat-delay", "0.05"];
+    let args = [
+        "-t",
+        "rep",
+        "-m",
+        "x",
+        "-q",
+        "1",
+        "--repeat",
+        "3",
+        "--repeat-delay",
+        "0.05",
+    ];
     let out = mqpub_on(&broker, &args, None);
     assert!(out.success(), "{out}");
     assert_eq!(sub.wait_for(3, WAIT), ["x", "x", "x"]);
@@ -131,7 +154,16 @@ fn password_listener_accepts_and_refuses() {
     let broker = Broker::builder().password_user("alice", "secret").start();
     let port = broker.password_port().to_string();
     let sub = Subscriber::start(&broker, &["-t", "auth/#", "-v"]);
-    let base = ["-h", "127.0.0.1", "-p", port.as_str(), "-t", "auth/ok", "-m", "1"];
+    let base = [
+        "-h",
+        "127.0.0.1",
+        "-p",
+        port.as_str(),
+        "-t",
+        "auth/ok",
+        "-m",
+        "1",
+    ];
 
     let mut good = base.to_vec();
     good.extend(["-u", "alice", "-P", "secret"]);
@@ -152,7 +184,11 @@ fn password_listener_accepts_and_refuses() {
     bad.extend(["-V", "5"]);
     let out = mqpub(&bad, None);
     assert_eq!(out.code(), Some(135), "{out}");
-    assert!(out.stderr_text().starts_with("Connection error: Not authorized\n"), "{out}");
+    assert!(
+        out.stderr_text()
+            .starts_with("Connection error: Not authorized\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -168,7 +204,10 @@ fn unix_socket() {
 #[test]
 fn nothing_listening_is_exit_1() {
     let port = mqtt_test_support::free_port().to_string();
-    let out = mqpub(&["-h", "127.0.0.1", "-p", &port, "-t", "x", "-m", "1"], None);
+    let out = mqpub(
+        &["-h", "127.0.0.1", "-p", &port, "-t", "x", "-m", "1"],
+        None,
+    );
     assert_eq!(out.code(), Some(1), "{out}");
     assert_eq!(out.stderr_text(), "Error: Connection refused\n");
 }
@@ -178,8 +217,21 @@ fn mqtt5_properties_reach_the_subscriber() {
     let broker = Broker::plain();
     let sub = Subscriber::start(&broker, &["-t", "v5", "-V", "5", "-F", "%C|%P|%p"]);
     let args = [
-        "-t", "v5", "-m", "hi", "-V", "5", "-D", "publish", "content-type", "text/plain", "-D",
-        "publish", "user-property", "k", "v",
+        "-t",
+        "v5",
+        "-m",
+        "hi",
+        "-V",
+        "5",
+        "-D",
+        "publish",
+        "content-type",
+        "text/plain",
+        "-D",
+        "publish",
+        "user-property",
+        "k",
+        "v",
     ];
     let out = mqpub_on(&broker, &args, None);
     assert!(out.success(), "{out}");
@@ -189,7 +241,11 @@ fn mqtt5_properties_reach_the_subscriber() {
 #[test]
 fn debug_lines_describe_the_packets() {
     let broker = Broker::plain();
-    let out = mqpub_on(&broker, &["-t", "dbg", "-m", "abc", "-q", "1", "-d", "-i", "me"], None);
+    let out = mqpub_on(
+        &broker,
+        &["-t", "dbg", "-m", "abc", "-q", "1", "-d", "-i", "me"],
+        None,
+    );
     assert!(out.success(), "{out}");
     let text = format!("{}{}", out.stdout_text(), out.stderr_text());
     for expected in [
@@ -209,8 +265,25 @@ fn will_is_published_when_the_client_dies() {
     let sub = Subscriber::start(&broker, &["-t", "will/#", "-v"]);
     let port = broker.port().to_string();
     let mut cmd = command(env!("CARGO_BIN_EXE_mqpub"));
-    cmd.args(["-h", "127.0.0.1", "-p", &port, "-t", "will/data", "-l", "-k", "5"]);
-    cmd.args(["--will-topic", "will/status", "--will-payload", "gone", "--will-qos", "1"]);
+    cmd.args([
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &port,
+        "-t",
+        "will/data",
+        "-l",
+        "-k",
+        "5",
+    ]);
+    cmd.args([
+        "--will-topic",
+        "will/status",
+        "--will-payload",
+        "gone",
+        "--will-qos",
+        "1",
+    ]);
     let mut running = mqtt_test_support::Running::spawn(&mut cmd, mqtt_test_support::Input::Pipe);
     running.write_stdin(b"alive\n");
     assert_eq!(sub.wait_for(1, WAIT), ["will/data alive"]);

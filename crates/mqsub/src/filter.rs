@@ -1,8 +1,9 @@
 //! Which received messages mqsub prints: `-T` filter-outs (MQTT wildcard matching), `-R`, and
 //! `--random-filter`.
 //!
-//! `--random-filter P` prints each message with probability P percent; at 100 every message is
-//! printed (mosquitto_sub scales the percentage wrongly and drops about nine in ten there).
+//! `--random-filter P` prints each message with probability P percent (the option parser hands
+//! over the fraction P/100); at 100 every message is printed (mosquitto_sub scales the percentage
+//! wrongly and drops about nine in ten there).
 
 /// Whether `topic` matches the subscription filter `filter` (`+` one level, `#` the rest).
 /// Topics starting with `$` do not match filters starting with a wildcard, as in MQTT.
@@ -31,14 +32,15 @@ pub struct Sampler {
 }
 
 impl Sampler {
-    pub fn new(percent: f64) -> Sampler {
+    /// Keeps each message with probability `fraction` (0.0 to 1.0).
+    pub fn new(fraction: f64) -> Sampler {
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0x9E37_79B9_7F4A_7C15, |d| d.as_nanos() as u64)
             ^ u64::from(std::process::id()).rotate_left(32);
         Sampler {
             state: seed | 1,
-            threshold: (percent.clamp(0.0, 100.0) * 10_000.0).round() as u64,
+            threshold: (fraction.clamp(0.0, 1.0) * 1_000_000.0).round() as u64,
         }
     }
 
@@ -73,20 +75,28 @@ mod tests {
             ("$SYS/#", "$SYS/broker/uptime", true),
             ("+/+", "/x", true),
             ("a/b", "a/c", false),
-            ("sensors/machines/+/temperature/+", "sensors/machines/m1/temperature/t2", true),
+            (
+                "sensors/machines/+/temperature/+",
+                "sensors/machines/m1/temperature/t2",
+                true,
+            ),
         ];
         for (filter, topic, expected) in cases {
-            assert_eq!(topic_matches(filter, topic), expected, "{filter} vs {topic}");
+            assert_eq!(
+                topic_matches(filter, topic),
+                expected,
+                "{filter} vs {topic}"
+            );
         }
     }
 
     #[test]
     fn hundred_percent_keeps_everything_and_zero_nothing() {
-        let mut all = Sampler::new(100.0);
+        let mut all = Sampler::new(1.0);
         assert!((0..100_000).all(|_| all.keep()));
         let mut none = Sampler::new(0.0);
         assert!((0..100_000).all(|_| !none.keep()));
-        let mut half = Sampler::new(50.0);
+        let mut half = Sampler::new(0.5);
         let kept = (0..100_000).filter(|_| half.keep()).count();
         assert!((45_000..55_000).contains(&kept), "{kept}");
     }

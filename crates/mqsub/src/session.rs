@@ -51,7 +51,11 @@ struct Session<'a> {
     subscribed_once: bool,
 }
 
-pub async fn run(config: SubConfig, printer: Printer) -> Result<u8, ClientError> {
+pub async fn run(
+    config: SubConfig,
+    printer: Printer,
+    broker_name: String,
+) -> Result<u8, ClientError> {
     let io_error = |e: std::io::Error| ClientError::Connect(format!("Error: {e}"));
     let mut interrupt = signal(SignalKind::interrupt()).map_err(io_error)?;
     let mut terminate = signal(SignalKind::terminate()).map_err(io_error)?;
@@ -67,7 +71,7 @@ pub async fn run(config: SubConfig, printer: Printer) -> Result<u8, ClientError>
             .map(|topic| SubscribeFilter {
                 filter: topic.clone(),
                 qos: config.qos,
-                no_local: config.no_local,
+                no_local: false,
                 retain_as_published: config.retain_as_published,
                 retain_handling: config.retain_handling,
             })
@@ -90,6 +94,7 @@ pub async fn run(config: SubConfig, printer: Printer) -> Result<u8, ClientError>
         subscribed_once: false,
     };
 
+    session.printer.start(&broker_name, session.output.buffer());
     let mut ticks = interval(Duration::from_secs(1));
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     ticks.tick().await;
@@ -191,7 +196,7 @@ impl Session<'_> {
                 }
                 Ok(Next::Continue)
             }
-            Event::Delivered { .. } | Event::UnsubAck { .. } => Ok(Next::Continue),
+            Event::Delivered { .. } | Event::UnsubAck { .. } | Event::Idle => Ok(Next::Continue),
         }
     }
 

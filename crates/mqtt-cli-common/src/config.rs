@@ -150,7 +150,8 @@ pub struct ConnectionConfig {
     pub framing: Framing,
     pub proxy: Option<Proxy>,
     pub version: MqttVersion,
-    /// Always set: generated when the user gave none.
+    /// `-i`, or the `-I` prefix plus the process id. Empty when the user gave neither: the
+    /// broker then assigns one, as with mosquitto 2.1 (never empty with `clean_start: false`).
     pub client_id: String,
     /// `false` with `-c`.
     pub clean_start: bool,

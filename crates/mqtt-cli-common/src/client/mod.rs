@@ -77,6 +77,9 @@ pub enum Event {
     Reconnected {
         session_present: bool,
     },
+    /// Everything accepted has been written and flushed, and nothing awaits an acknowledgement:
+    /// the moment a publisher waiting to finish can stop waiting.
+    Idle,
 }
 
 /// The broker's limits from CONNACK (MQTT 5), or the protocol's.
@@ -539,6 +542,9 @@ impl Client {
                     self.outbox.forget_written_qos0();
                 } else {
                     conn.needs_flush = false;
+                    if self.outbox.is_empty() {
+                        self.events.push_back(Event::Idle);
+                    }
                 }
             }
             _ = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
@@ -861,7 +867,8 @@ fn refusal(version: MqttVersion, code: u8) -> ClientError {
             ClientError::Refused {
                 code,
                 reason: format!("{}{hint}", reason::reason_string(code)),
-                followup: "Error: A network protocol error occurred when communicating with the broker",
+                followup:
+                    "Error: A network protocol error occurred when communicating with the broker",
             }
         }
     }

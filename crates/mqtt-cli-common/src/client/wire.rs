@@ -478,21 +478,21 @@ pub fn encode_publish_header(
     version: MqttVersion,
     max_packet: usize,
 ) -> Result<usize, EncodeError> {
+    // rumqttc writes a property block with its length in front; an absent block is a lone 0.
     let mut properties = BytesMut::new();
     if version == MqttVersion::V5 {
-        if let Some(props) = header.properties {
-            props
+        match header.properties {
+            Some(props) => props
                 .write(&mut properties)
-                .map_err(|e| EncodeError::Codec(e.to_string()))?;
+                .map_err(|e| EncodeError::Codec(e.to_string()))?,
+            None => properties.put_u8(0),
         }
     }
     let mut remaining = 2 + header.topic.len() + payload_len;
     if header.qos != Qos::AtMostOnce {
         remaining += 2;
     }
-    if version == MqttVersion::V5 {
-        remaining += varint_len(properties.len()) + properties.len();
-    }
+    remaining += properties.len();
     let total = 1 + varint_len(remaining) + remaining;
     if remaining > MAX_REMAINING_LENGTH || total > max_packet {
         return Err(EncodeError::TooLarge {
@@ -515,10 +515,7 @@ pub fn encode_publish_header(
     if header.qos != Qos::AtMostOnce {
         out.put_u16(header.pkid);
     }
-    if version == MqttVersion::V5 {
-        put_varint(out, properties.len());
-        out.put_slice(&properties);
-    }
+    out.put_slice(&properties);
     Ok(total)
 }
 
@@ -734,13 +731,18 @@ mod tests {
 
     fn publish_bytes(version: MqttVersion, qos: Qos, payload: &[u8]) -> BytesMut {
         let mut out = BytesMut::new();
+        let props = v5::PublishProperties {
+            content_type: Some("text/plain".into()),
+            user_properties: vec![("k".into(), "v".into())],
+            ..Default::default()
+        };
         let header = PublishHeader {
             topic: "a/b",
             qos,
             retain: true,
             dup: false,
             pkid: 7,
-            properties: None,
+            properties: Some(&props),
         };
         encode_publish_header(&mut out, &header, payload.len(), version, usize::MAX).unwrap();
         out.put_slice(payload);
@@ -761,6 +763,10 @@ mod tests {
                 assert_eq!(msg.qos, qos);
                 assert!(msg.retain);
                 assert_eq!(msg.payload.len(), 20_000);
+                if version == MqttVersion::V5 {
+                    let props = msg.properties.expect("properties");
+                    assert_eq!(props.content_type.as_deref(), Some("text/plain"));
+                }
                 assert!(buf.is_empty());
             }
         }
