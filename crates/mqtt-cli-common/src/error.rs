@@ -1,8 +1,9 @@
 //! Errors the client engine reports, each with the exit code mosquitto's clients use for it.
 //!
-//! Exit codes: 1 for a first connection that could not be made; the broker's own CONNACK code
-//! for a refusal (1-5 in 3.1.1, 128-162 in MQTT 5); libmosquitto's error numbers otherwise
-//! (2 protocol, 7 connection lost, 8 TLS, 9 payload size, 19 keepalive, 21 malformed packet,
+//! Exit codes: 1 for a first connection that could not be made (socket, proxy, TLS settings,
+//! handshake or certificate: mosquitto 2.1's clients exit 1 for all of them); the broker's own
+//! CONNACK code for a refusal (1-5 in 3.1.1, 128-162 in MQTT 5); libmosquitto's error numbers
+//! otherwise (2 protocol, 7 connection lost, 9 payload size, 19 keepalive, 21 malformed packet,
 //! 27 timeout). The messages never contain a password.
 
 use std::io;
@@ -52,7 +53,8 @@ pub enum ClientError {
     /// The broker closed the connection with an MQTT 5 DISCONNECT.
     #[error("Disconnected by broker: {0}")]
     DisconnectedByBroker(String),
-    /// TLS or certificate failure.
+    /// TLS settings, certificate or key failure: the message says why in words. Not worth a
+    /// reconnection, and exit code 1 like any failed first connection.
     #[error("{0}")]
     Tls(String),
     /// No CONNACK within the connect timeout.
@@ -66,14 +68,13 @@ impl ClientError {
     /// The process exit code mosquitto's clients use for this failure.
     pub fn exit_code(&self) -> u8 {
         match self {
-            ClientError::Connect(_) | ClientError::ConnectTimeout => 1,
+            ClientError::Connect(_) | ClientError::ConnectTimeout | ClientError::Tls(_) => 1,
             ClientError::Refused { code: rc, .. } => *rc,
             ClientError::ConnectionLost | ClientError::DisconnectedByBroker(_) => code::CONN_LOST,
             ClientError::Keepalive => code::KEEPALIVE,
             ClientError::Protocol(_) => code::PROTOCOL,
             ClientError::Malformed(_) => code::MALFORMED_PACKET,
             ClientError::PayloadTooLarge(_) => code::PAYLOAD_SIZE,
-            ClientError::Tls(_) => code::TLS,
             ClientError::NotSupported(_) => code::NOT_SUPPORTED,
         }
     }
@@ -135,6 +136,7 @@ mod tests {
             (ClientError::Protocol("x".into()), 2),
             (ClientError::Malformed("x".into()), 21),
             (ClientError::PayloadTooLarge("x".into()), 9),
+            (ClientError::Tls("x".into()), 1),
         ];
         for (error, expected) in cases {
             assert_eq!(error.exit_code(), expected, "{error:?}");

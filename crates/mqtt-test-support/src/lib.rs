@@ -1,7 +1,7 @@
 //! Test helpers for the mosquitto-compatible clients: a real mosquitto broker on free loopback
 //! ports, an independent subscriber and publisher (Debian's `mosquitto_sub`/`mosquitto_pub`),
-//! throwaway TLS certificates, and a way to run programs with an isolated environment and a
-//! hard deadline.
+//! throwaway TLS certificates, a SOCKS5 proxy, and a way to run programs with an isolated
+//! environment and a hard deadline.
 //!
 //! Rules: only loopback addresses; every wait is bounded so a test can fail but never hang;
 //! every child process is killed when its handle is dropped; failures panic with the evidence
@@ -33,14 +33,18 @@ mod ports;
 mod reference;
 mod run;
 mod signal;
+mod socks;
 mod subscriber;
 mod tools;
 
 pub use broker::{Broker, BrokerBuilder, TlsFiles};
-pub use certificates::Certificates;
+pub use certificates::{Certificates, WRONG_HOST};
 pub use home::empty_home;
 pub use ports::{free_port, free_ports};
 pub use reference::{publish, run_mosquitto_pub};
 pub use run::{command, run_with_timeout, Input, RunOutput, Running};
+pub use socks::SocksProxy;
 pub use subscriber::Subscriber;
-pub use tools::{Tool, MOSQUITTO, MOSQUITTO_PASSWD, MOSQUITTO_PUB, MOSQUITTO_SUB, OPENSSL};
+pub use tools::{
+    Tool, MICROSOCKS, MOSQUITTO, MOSQUITTO_PASSWD, MOSQUITTO_PUB, MOSQUITTO_SUB, OPENSSL,
+};

@@ -39,7 +39,13 @@ pub const MOSQUITTO_PUB: Tool = Tool {
     package: "mosquitto-clients",
 };
 
-/// Makes throwaway certificates for TLS tests.
+/// A SOCKS5 proxy for proxy tests.
+pub const MICROSOCKS: Tool = Tool {
+    path: "/usr/bin/microsocks",
+    package: "microsocks",
+};
+
+/// Checks throwaway certificates in the test-support crate's own tests.
 pub const OPENSSL: Tool = Tool {
     path: "/usr/bin/openssl",
     package: "openssl",

@@ -1,6 +1,21 @@
-//! Opening the byte stream to the broker: TCP (with `-A` bind address and `--nodelay`) or a unix
-//! socket. Encryption, websockets and proxies wrap the stream opened here, so the engine above
-//! only ever sees one `Stream`.
+//! Opening the byte stream to the broker, in layers: a socket (TCP with `-A` and `--nodelay`,
+//! or a unix socket), optionally through a SOCKS5 proxy, optionally encrypted (certificate TLS
+//! or TLS-PSK), optionally framed as a websocket. The engine above only ever sees one `Stream`
+//! and speaks MQTT over it, whatever the layers.
+//!
+//! Rules: layers are applied in that order (a `wss://` connection is websocket over TLS over
+//! TCP); each layer's failure is reported in words by the layer that knows what went wrong;
+//! failures of the socket or of a proxy are `ClientError::Connect` (worth retrying on a
+//! reconnect), certificate and key failures `ClientError::Tls` (not worth it).
+
+mod ciphers;
+mod explain;
+mod keylog;
+mod psk;
+mod socks;
+mod tls;
+mod verify;
+mod websocket;
 
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -10,7 +25,7 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpSocket, TcpStream, UnixStream};
 
-use crate::config::{Address, ConnectionConfig};
+use crate::config::{Address, ConnectionConfig, Framing, Security};
 use crate::error::ClientError;
 
 /// A bidirectional byte stream to the broker.
@@ -67,19 +82,34 @@ impl AsyncWrite for Stream {
 }
 
 /// Opens the stream the configuration asks for. Errors read like mosquitto's
-/// ("Connection refused", "Unable to connect (...)") and are exit code 1 on a first connection.
+/// ("Error: Connection refused", "Unable to connect (...)"), extended with the reason where
+/// mosquitto gives none; all are exit code 1 on a first connection.
 pub async fn open(config: &ConnectionConfig) -> Result<Stream, ClientError> {
-    match &config.address {
+    // The broker's host name, for TLS verification and the websocket Host header; none on a
+    // unix socket.
+    let (socket, host, port) = match &config.address {
         Address::Unix(path) => {
             let stream = UnixStream::connect(path)
                 .await
                 .map_err(|e| ClientError::Connect(describe_io(&e)))?;
-            Ok(Stream::new(stream))
+            (Stream::new(stream), None, 0)
         }
         Address::Tcp { host, port } => {
-            let stream = connect_tcp(host, *port, config).await?;
-            Ok(Stream::new(stream))
+            let stream = match &config.proxy {
+                Some(proxy) => socks::connect(proxy, host, *port, config).await?,
+                None => connect_tcp(host, *port, config).await?,
+            };
+            (Stream::new(stream), Some(host.as_str()), *port)
         }
+    };
+    let secured = match &config.security {
+        Security::Plain => socket,
+        Security::Tls(options) => tls::connect(socket, host, options, config.quiet).await?,
+        Security::Psk(options) => psk::connect(socket, options).await?,
+    };
+    match &config.framing {
+        Framing::Raw => Ok(secured),
+        Framing::WebSocket { path } => websocket::connect(secured, host, port, path).await,
     }
 }
 
@@ -121,32 +151,83 @@ pub async fn connect_tcp(
     }
     Err(ClientError::Connect(match last_error {
         Some(e) => describe_io(&e),
-        None => "Unable to connect (Lookup error.).".to_string(),
+        None => LOOKUP_ERROR.to_string(),
     }))
 }
 
+/// mosquitto's line for a host name that does not resolve.
+const LOOKUP_ERROR: &str = "Unable to connect (Lookup error.).";
+
+fn lookup_error() -> ClientError {
+    ClientError::Connect(LOOKUP_ERROR.to_string())
+}
+
+/// The addresses of `host` (a name, an IPv4 address, or an IPv6 address with or without
+/// brackets).
 async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, ClientError> {
-    let target = format!("{host}:{port}");
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
+        .to_string();
     let lookup = tokio::task::spawn_blocking(move || {
-        target
+        (bare.as_str(), port)
             .to_socket_addrs()
             .map(|addrs| addrs.collect::<Vec<_>>())
     })
     .await
-    .map_err(|_| ClientError::Connect("Unable to connect (Lookup error.).".to_string()))?;
+    .map_err(|_| lookup_error())?;
     match lookup {
         Ok(addrs) if !addrs.is_empty() => Ok(addrs),
-        _ => Err(ClientError::Connect(
-            "Unable to connect (Lookup error.).".to_string(),
-        )),
+        _ => Err(lookup_error()),
     }
 }
 
 /// An OS error as mosquitto prints it: strerror's text without Rust's " (os error N)".
 pub fn describe_io(err: &io::Error) -> String {
+    format!("Error: {}", io_words(err))
+}
+
+/// An I/O error's text without Rust's " (os error N)" suffix.
+fn io_words(err: &io::Error) -> String {
     let text = err.to_string();
     match text.find(" (os error") {
-        Some(cut) => format!("Error: {}", &text[..cut]),
-        None => format!("Error: {text}"),
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn addresses_resolve_with_or_without_brackets() {
+        let cases = [
+            ("127.0.0.1", "127.0.0.1:1883"),
+            ("::1", "[::1]:1883"),
+            ("[::1]", "[::1]:1883"),
+        ];
+        for (host, expected) in cases {
+            let found = resolve(host, 1883).await.map(|a| a[0].to_string()).ok();
+            assert_eq!(found.as_deref(), Some(expected), "{host}");
+        }
+        let error = resolve("[::1", 1883).await.err().map(|e| e.to_string());
+        assert_eq!(error.as_deref(), Some(LOOKUP_ERROR));
+    }
+
+    #[test]
+    fn os_errors_lose_their_number() {
+        let cases = [
+            (
+                io::Error::from_raw_os_error(libc::ECONNREFUSED),
+                "Connection refused",
+            ),
+            (io::Error::other("custom words"), "custom words"),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(io_words(&error), expected);
+            assert_eq!(describe_io(&error), format!("Error: {expected}"));
+        }
     }
 }
