@@ -168,8 +168,12 @@ async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, ClientError> 
     let bare = host
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host)
-        .to_string();
+        .unwrap_or(host);
+    // An address literal needs no lookup, and a one-shot publish should not pay for a thread.
+    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    let bare = bare.to_string();
     let lookup = tokio::task::spawn_blocking(move || {
         (bare.as_str(), port)
             .to_socket_addrs()
