@@ -68,7 +68,40 @@ fn main() -> ExitCode {
 /// The text mosquitto_sub prints for a failure.
 fn error_text(error: &ClientError) -> String {
     match error {
-        ClientError::Refused { .. } | ClientError::Connect(_) => error.to_string(),
+        // These carry their whole line already ("Unable to connect (...)", "Error: ...").
+        ClientError::Refused { .. } | ClientError::Connect(_) | ClientError::Tls(_) => {
+            error.to_string()
+        }
         other => format!("Error: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_print_one_error_prefix_at_most() {
+        let cases = [
+            (
+                ClientError::Connect("Unable to connect (Lookup error.).".into()),
+                "Unable to connect (Lookup error.).",
+            ),
+            (
+                ClientError::Tls("Unable to connect (A TLS error occurred): why.".into()),
+                "Unable to connect (A TLS error occurred): why.",
+            ),
+            (
+                ClientError::Tls("Error: Problem setting TLS options: why.".into()),
+                "Error: Problem setting TLS options: why.",
+            ),
+            (
+                ClientError::Protocol("bad".into()),
+                "Error: Protocol error: bad",
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(error_text(&error), expected, "{error:?}");
+        }
     }
 }

@@ -16,7 +16,15 @@ const WAIT: Duration = Duration::from_secs(20);
 /// A long-running `mosquitto_pub -l` (independent of our code) we can feed line by line.
 fn line_publisher(broker: &Broker, topic: &str) -> std::process::Child {
     Command::new("mosquitto_pub")
-        .args(["-h", "127.0.0.1", "-p", &broker.port().to_string(), "-t", topic, "-l"])
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &broker.port().to_string(),
+            "-t",
+            topic,
+            "-l",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -26,7 +34,14 @@ fn line_publisher(broker: &Broker, topic: &str) -> std::process::Child {
 fn spawn_mqsub(broker: &Broker, id: &str, args: &[&str]) -> std::process::Child {
     let offset = broker.log_offset();
     let child = command(env!("CARGO_BIN_EXE_mqsub"))
-        .args(["-h", "127.0.0.1", "-p", &broker.port().to_string(), "-i", id])
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &broker.port().to_string(),
+            "-i",
+            id,
+        ])
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -92,7 +107,10 @@ fn closed_pipe_ends_quietly_with_a_clean_disconnect() {
         if let Some(status) = sub.try_wait().expect("wait") {
             break status;
         }
-        assert!(Instant::now() < deadline, "mqsub kept running after its pipe closed");
+        assert!(
+            Instant::now() < deadline,
+            "mqsub kept running after its pipe closed"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(0));

@@ -1,7 +1,7 @@
 //! Test helpers for the mosquitto-compatible clients: a real mosquitto broker on free loopback
 //! ports, an independent subscriber and publisher (Debian's `mosquitto_sub`/`mosquitto_pub`),
-//! throwaway TLS certificates, a SOCKS5 proxy, and a way to run programs with an isolated
-//! environment and a hard deadline.
+//! throwaway TLS certificates, a SOCKS5 proxy, a broker offering every transport with the
+//! routes to it, and a way to run programs with an isolated environment and a hard deadline.
 //!
 //! Rules: only loopback addresses; every wait is bounded so a test can fail but never hang;
 //! every child process is killed when its handle is dropped; failures panic with the evidence
@@ -36,6 +36,7 @@ mod signal;
 mod socks;
 mod subscriber;
 mod tools;
+mod transports;
 
 pub use broker::{Broker, BrokerBuilder, TlsFiles};
 pub use certificates::{Certificates, WRONG_HOST};
@@ -47,4 +48,8 @@ pub use socks::SocksProxy;
 pub use subscriber::Subscriber;
 pub use tools::{
     Tool, MICROSOCKS, MOSQUITTO, MOSQUITTO_PASSWD, MOSQUITTO_PUB, MOSQUITTO_SUB, OPENSSL,
+};
+pub use transports::{
+    check_websocket_upgrade, Outcome, Route, TransportLab, INSECURE_WARNING, MQTTS_PORT,
+    PROXY_PASSWORD, PROXY_USER, PSK_IDENTITY, PSK_KEY,
 };

@@ -201,6 +201,16 @@ fn io_words(err: &io::Error) -> String {
     }
 }
 
+/// `words` ended as a sentence: with a full stop, unless they already end with one, or with a
+/// question or exclamation mark (a hint phrased as a question must not read "listener?.").
+pub(crate) fn sentence(words: &str) -> String {
+    if words.ends_with(['.', '?', '!']) {
+        words.to_string()
+    } else {
+        format!("{words}.")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +228,23 @@ mod tests {
         }
         let error = resolve("[::1", 1883).await.err().map(|e| e.to_string());
         assert_eq!(error.as_deref(), Some(LOOKUP_ERROR));
+    }
+
+    #[test]
+    fn sentences_end_with_exactly_one_mark() {
+        let cases = [
+            ("the proxy refused", "the proxy refused."),
+            (
+                "is this port a TLS listener?",
+                "is this port a TLS listener?",
+            ),
+            ("already ended.", "already ended."),
+            ("stop!", "stop!"),
+            ("", "."),
+        ];
+        for (words, expected) in cases {
+            assert_eq!(sentence(words), expected, "{words:?}");
+        }
     }
 
     #[test]

@@ -25,10 +25,11 @@ pub(crate) struct Peer {
 
 /// The line for a TLS failure before (`connected == false`) or after the first byte arrived.
 pub(crate) fn failure_line(words: &str, connected: bool) -> String {
+    let words = super::sentence(words);
     if connected {
-        format!("Error: A TLS error occurred: {words}.")
+        format!("Error: A TLS error occurred: {words}")
     } else {
-        format!("Unable to connect (A TLS error occurred): {words}.")
+        format!("Unable to connect (A TLS error occurred): {words}")
     }
 }
 
@@ -318,6 +319,10 @@ mod tests {
         assert_eq!(
             failure_line("why", true),
             "Error: A TLS error occurred: why."
+        );
+        assert_eq!(
+            failure_line("is this a TLS listener?", false),
+            "Unable to connect (A TLS error occurred): is this a TLS listener?"
         );
     }
 

@@ -2,8 +2,10 @@
 //! external pre-shared keys.
 //!
 //! Rules, after mosquitto: TLS 1.2 only (mosquitto turns TLS 1.3 off for PSK), no certificates,
-//! OpenSSL's default cipher list unless `--ciphers` gives one (in OpenSSL's own syntax, passed
-//! through). Failures are explained in words: an unknown identity, a wrong key, a listener that
+//! only PSK cipher suites unless `--ciphers` gives a list (in OpenSSL's own syntax, passed
+//! through). The broker's certificate is never checked, so offering the certificate suites of
+//! OpenSSL's default list would let any TLS server pass for the broker: the key is what
+//! authenticates it. Failures are explained in words: an unknown identity, a wrong key, a listener that
 //! does not speak PSK. All of them happen during the handshake, as TLS 1.2 has the broker
 //! check our key before the handshake ends.
 
@@ -27,6 +29,9 @@ const ALERT_DECRYPT_ERROR: i32 = 51;
 const ALERT_PROTOCOL_VERSION: i32 = 70;
 const ALERT_UNKNOWN_PSK_IDENTITY: i32 = 115;
 
+/// The cipher list without `--ciphers`: every suite whose key exchange uses the pre-shared key.
+const DEFAULT_CIPHERS: &str = "PSK";
+
 /// Runs the TLS-PSK handshake over `stream`.
 pub(crate) async fn connect(stream: Stream, options: &PskOptions) -> Result<Stream, ClientError> {
     let setting =
@@ -47,11 +52,10 @@ fn context(options: &PskOptions) -> Result<SslContext, String> {
         .set_min_proto_version(Some(SslVersion::TLS1_2))
         .and_then(|()| builder.set_max_proto_version(Some(SslVersion::TLS1_2)))
         .map_err(|e| stack_words(&e))?;
-    if let Some(list) = &options.ciphers {
-        builder
-            .set_cipher_list(list)
-            .map_err(|_| format!("the cipher list \"{list}\" names no cipher OpenSSL knows"))?;
-    }
+    let list = options.ciphers.as_deref().unwrap_or(DEFAULT_CIPHERS);
+    builder
+        .set_cipher_list(list)
+        .map_err(|_| format!("the cipher list \"{list}\" names no cipher OpenSSL knows"))?;
     builder.set_verify(SslVerifyMode::NONE);
     // The engine may abandon a write that is waiting for the socket and later offer the same
     // bytes from a buffer that has moved or grown; OpenSSL refuses that unless told it is fine.
@@ -158,6 +162,56 @@ mod tests {
         for (number, expected) in cases {
             assert_eq!(alert_words(number, "id"), expected, "{number}");
         }
+    }
+
+    /// Our PSK handshake against an OpenSSL server that has a certificate and no PSK at all.
+    async fn against_a_certificate_server(ciphers: Option<&str>) -> Result<(), String> {
+        use openssl::pkey::PKey;
+        use openssl::ssl::SslAcceptor;
+        use openssl::x509::X509;
+
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let certs = mqtt_test_support::Certificates::generate(dir.path());
+        let pem = |path: &std::path::Path| std::fs::read(path).map_err(|e| e.to_string());
+        let cert = X509::from_pem(&pem(&certs.server_cert)?).map_err(|e| e.to_string())?;
+        let key =
+            PKey::private_key_from_pem(&pem(&certs.server_key)?).map_err(|e| e.to_string())?;
+        let mut acceptor = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server())
+            .map_err(|e| e.to_string())?;
+        acceptor.set_certificate(&cert).map_err(|e| e.to_string())?;
+        acceptor.set_private_key(&key).map_err(|e| e.to_string())?;
+        let acceptor = acceptor.build();
+
+        let (ours, theirs) = tokio::io::duplex(1 << 16);
+        let server = tokio::spawn(async move {
+            let ssl = Ssl::new(acceptor.context()).map_err(|e| e.to_string())?;
+            let mut tls = SslStream::new(ssl, theirs).map_err(|e| e.to_string())?;
+            Pin::new(&mut tls).accept().await.map_err(|e| e.to_string())
+        });
+        let options = PskOptions {
+            key: vec![0xde, 0xad],
+            identity: "id".into(),
+            ciphers: ciphers.map(str::to_string),
+        };
+        let client = connect(Stream::new(ours), &options).await;
+        server.abort();
+        client.map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    #[tokio::test]
+    async fn only_psk_suites_are_offered_unless_ciphers_say_otherwise() {
+        let refused = against_a_certificate_server(None).await;
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.contains("is this port a TLS-PSK listener")),
+            "{refused:?}"
+        );
+        // With a list that names certificate suites the handshake works, unverified: the
+        // user asked for it.
+        let accepted =
+            against_a_certificate_server(Some("PSK:ECDHE-ECDSA-AES128-GCM-SHA256")).await;
+        assert_eq!(accepted, Ok(()));
     }
 
     #[test]

@@ -62,7 +62,10 @@ pub(crate) async fn connect(
 }
 
 fn proxy_line(words: &str) -> String {
-    format!("Unable to connect (Proxy error): {words}.")
+    format!(
+        "Unable to connect (Proxy error): {}",
+        super::sentence(words)
+    )
 }
 
 /// Why the proxy could not be reached, from the socket's error line.

@@ -20,6 +20,7 @@ use futures_core::Stream as _;
 use futures_sink::Sink;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_tungstenite::tungstenite::client::ClientRequestBuilder;
+use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::http::Uri;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
@@ -71,7 +72,10 @@ fn request_uri(host: Option<&str>, port: u16, path: &str) -> Result<Uri, ClientE
 }
 
 fn websocket_line(words: &str) -> String {
-    format!("Unable to connect (A websocket error occurred): {words}.")
+    format!(
+        "Unable to connect (A websocket error occurred): {}",
+        super::sentence(words)
+    )
 }
 
 /// The error for a failed upgrade.
@@ -79,10 +83,10 @@ fn handshake_error(error: WsError, path: &str) -> ClientError {
     match error {
         // A TLS failure underneath keeps its own explanation.
         WsError::Io(e) if e.kind() == io::ErrorKind::InvalidData => ClientError::Tls(e.to_string()),
-        WsError::Io(e) if is_hang_up(&e) => ClientError::Connect(websocket_line(
-            "the broker closed the connection during the websocket handshake; \
-             is this port a websockets listener?",
-        )),
+        // The broker hung up, either while we wrote the request or before a whole answer
+        // came (a TLS listener does that to a plain HTTP request).
+        WsError::Io(e) if is_hang_up(&e) => hung_up(),
+        WsError::Protocol(ProtocolError::HandshakeIncomplete) => hung_up(),
         WsError::Io(e) => ClientError::Connect(super::describe_io(&e)),
         WsError::Http(response) => ClientError::Connect(websocket_line(&format!(
             "the broker answered the upgrade to a websocket on {path} with HTTP status {}",
@@ -93,6 +97,13 @@ fn handshake_error(error: WsError, path: &str) -> ClientError {
         ))),
         other => ClientError::Connect(websocket_line(&other.to_string())),
     }
+}
+
+fn hung_up() -> ClientError {
+    ClientError::Connect(websocket_line(
+        "the broker closed the connection during the websocket handshake; \
+         is this port a websockets listener?",
+    ))
 }
 
 fn is_hang_up(err: &io::Error) -> bool {
@@ -244,6 +255,43 @@ mod tests {
             assert_eq!(uri.as_deref(), Some(expected), "{host:?} {path}");
         }
         assert!(request_uri(Some("bad host"), 1, "/mqtt").is_err());
+    }
+
+    #[test]
+    fn failed_upgrades_are_explained() {
+        let hang_up = "Unable to connect (A websocket error occurred): the broker closed the \
+                       connection during the websocket handshake; is this port a websockets \
+                       listener?";
+        let cases = [
+            (
+                WsError::Io(io::ErrorKind::UnexpectedEof.into()),
+                hang_up.to_string(),
+            ),
+            (
+                WsError::Io(io::ErrorKind::ConnectionReset.into()),
+                hang_up.to_string(),
+            ),
+            (
+                WsError::Protocol(ProtocolError::HandshakeIncomplete),
+                hang_up.to_string(),
+            ),
+            (
+                WsError::Protocol(ProtocolError::SecWebSocketAcceptKeyMismatch),
+                "Unable to connect (A websocket error occurred): the broker's answer to the \
+                 upgrade is not valid (Key mismatch in \"Sec-WebSocket-Accept\" header)."
+                    .to_string(),
+            ),
+            (
+                WsError::Io(io::Error::from_raw_os_error(libc::ECONNREFUSED)),
+                "Error: Connection refused".to_string(),
+            ),
+        ];
+        for (error, expected) in cases {
+            let description = format!("{error:?}");
+            let found = handshake_error(error, "/mqtt");
+            assert_eq!(found.to_string(), expected, "{description}");
+            assert!(matches!(found, ClientError::Connect(_)), "{description}");
+        }
     }
 
     /// A connected pair: our byte stream on one end, the broker's websocket on the other.
