@@ -4,7 +4,6 @@
 //! a whole payload before connecting (as mosquitto_pub does), connects, publishes, waits for every
 //! acknowledgement, disconnects, and maps the outcome onto mosquitto_pub's exit codes.
 
-mod cli;
 mod publish;
 mod source;
 
@@ -12,6 +11,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use mqpub::cli;
 use mqtt_cli_common::client::Client;
 use mqtt_cli_common::error::{print_error, ClientError};
 use mqtt_cli_common::{command_line, Tool};

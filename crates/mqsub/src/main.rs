@@ -5,7 +5,6 @@
 //! end onto mosquitto_sub's exit codes: 0, 27 for `-W`, the CONNACK code for a refusal, 1 for a
 //! first connection that failed, libmosquitto's codes for the rest.
 
-mod cli;
 mod filter;
 mod format;
 mod output;
@@ -13,6 +12,7 @@ mod session;
 
 use std::process::ExitCode;
 
+use mqsub::cli;
 use mqtt_cli_common::config::Address;
 use mqtt_cli_common::error::{print_error, ClientError};
 use mqtt_cli_common::{command_line, print_usage_error, Tool, UsageError};
