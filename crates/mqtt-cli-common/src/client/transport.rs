@@ -169,21 +169,22 @@ async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, ClientError> 
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
-    // An address literal needs no lookup, and a one-shot publish should not pay for a thread.
+    // An address literal needs no lookup at all.
     if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
-    let bare = bare.to_string();
-    let lookup = tokio::task::spawn_blocking(move || {
-        (bare.as_str(), port)
-            .to_socket_addrs()
-            .map(|addrs| addrs.collect::<Vec<_>>())
-    })
-    .await
-    .map_err(|_| lookup_error())?;
-    match lookup {
-        Ok(addrs) if !addrs.is_empty() => Ok(addrs),
-        _ => Err(lookup_error()),
+    // A name is looked up right here rather than on a helper thread: the client has nothing
+    // else to do until it is connected, and a one-shot publish should not pay for a thread.
+    match (bare, port).to_socket_addrs() {
+        Ok(addrs) => {
+            let addrs: Vec<SocketAddr> = addrs.collect();
+            if addrs.is_empty() {
+                Err(lookup_error())
+            } else {
+                Ok(addrs)
+            }
+        }
+        Err(_) => Err(lookup_error()),
     }
 }
 
