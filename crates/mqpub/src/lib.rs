@@ -1,8 +1,9 @@
-//! mqpub's parts that other code needs to see: the command-line definition (for the generated
-//! man page and shell completions) and the progress display.
-//!
-//! Rule: only modules with no dependency on the rest of the binary live here; the binary itself
-//! (`main.rs`) uses them through this library.
+//! mqpub's parts that stand on their own: the command line, the payload sources and the progress
+//! display. They are a library so that the generated man page and completions, the fuzz targets
+//! in `fuzz/` and the corpus replay tests in [`fuzzing`] can reach them; the binary (`main.rs`)
+//! drives them.
 
 pub mod cli;
+pub mod fuzzing;
 pub mod progress;
+pub mod source;

@@ -5,13 +5,12 @@
 //! acknowledgement, disconnects, and maps the outcome onto mosquitto_pub's exit codes.
 
 mod publish;
-mod source;
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use mqpub::cli;
+use mqpub::{cli, source};
 use mqtt_cli_common::client::Client;
 use mqtt_cli_common::error::{print_error, ClientError};
 use mqtt_cli_common::{command_line, Tool};

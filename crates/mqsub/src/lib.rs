@@ -1,7 +1,7 @@
-//! mqsub's command-line definition, as a library so the generated man page and shell
-//! completions are built from the very definition the binary parses with.
-//!
-//! Rule: only modules with no dependency on the rest of the binary live here; the binary itself
-//! (`main.rs`) uses them through this library.
+//! mqsub's parts that stand on their own: the command line and the output formats. They are a
+//! library so that the generated man page and completions, the fuzz targets in `fuzz/` and the
+//! corpus replay tests in [`fuzzing`] can reach them; the binary (`main.rs`) drives them.
 
 pub mod cli;
+pub mod format;
+pub mod fuzzing;

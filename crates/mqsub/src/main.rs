@@ -6,13 +6,12 @@
 //! first connection that failed, libmosquitto's codes for the rest.
 
 mod filter;
-mod format;
 mod output;
 mod session;
 
 use std::process::ExitCode;
 
-use mqsub::cli;
+use mqsub::{cli, format};
 use mqtt_cli_common::config::Address;
 use mqtt_cli_common::error::{print_error, ClientError};
 use mqtt_cli_common::{command_line, print_usage_error, Tool, UsageError};

@@ -3,7 +3,10 @@
 //! Stops: after `-C` messages, after the SUBACK with `-E`, at the first non-retained message with
 //! `--retained-only`, at `-W` seconds ("Timed out", exit 27), on SIGINT/SIGTERM, and when stdout is
 //! closed (quietly, exit 0). Every stop sends DISCONNECT first, after any `--remove-retained`
-//! clears still in flight. Output is flushed whenever no further message is ready.
+//! clears still in flight; after a signal or a closed stdout the exit code is 0 even if the
+//! broker cannot be told (it is away or has stopped reading). Output is flushed whenever no
+//! further message is ready. A lost connection is noted once on stderr while the client
+//! reconnects; a `-c` session then resumes where it stopped.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -15,7 +18,7 @@ use tokio::time::{interval, sleep_until, Instant, MissedTickBehavior};
 
 use mqtt_cli_common::client::{self, Client, Event, Message, SubscribeFilter};
 use mqtt_cli_common::config::Qos;
-use mqtt_cli_common::error::{code, ClientError};
+use mqtt_cli_common::error::{code, outage_note, print_error, ClientError};
 
 use crate::cli::SubConfig;
 use crate::filter::{topic_matches, Sampler};
@@ -24,8 +27,10 @@ use crate::output::{Output, OutputError};
 
 /// Why the loop ended.
 enum Stop {
-    /// Normal end (count reached, -E, retained-only, signal, closed pipe): exit 0.
+    /// Normal end (count reached, -E, retained-only): exit 0.
     Done,
+    /// A signal, or nobody reads stdout any more: exit 0, whatever DISCONNECT meets.
+    Interrupted,
     /// `-W` ran out: exit 27.
     TimedOut,
 }
@@ -110,8 +115,8 @@ pub async fn run(
                 }
                 tokio::select! {
                     event = client.next_event() => event?,
-                    _ = interrupt.recv() => break Stop::Done,
-                    _ = terminate.recv() => break Stop::Done,
+                    _ = interrupt.recv() => break Stop::Interrupted,
+                    _ = terminate.recv() => break Stop::Interrupted,
                     _ = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
                         break Stop::TimedOut;
                     }
@@ -125,7 +130,7 @@ pub async fn run(
         match session.on_event(&mut client, event) {
             Ok(Next::Continue) => {}
             Ok(Next::Finish) => session.processing = false,
-            Err(OutputError::Closed) => break Stop::Done,
+            Err(OutputError::Closed) => break Stop::Interrupted,
             Err(OutputError::Failed(e)) => {
                 let _ = client.disconnect().await;
                 return Err(ClientError::Connect(format!("Error: {e}")));
@@ -142,6 +147,7 @@ pub async fn run(
             Ok(code::TIMEOUT)
         }
         Stop::Done => disconnected.map(|()| 0),
+        Stop::Interrupted => Ok(0),
     }
 }
 
@@ -157,7 +163,7 @@ impl Session<'_> {
     fn flush(&mut self) -> Result<(), Result<Stop, ClientError>> {
         match self.output.flush() {
             Ok(()) => Ok(()),
-            Err(OutputError::Closed) => Err(Ok(Stop::Done)),
+            Err(OutputError::Closed) => Err(Ok(Stop::Interrupted)),
             Err(OutputError::Failed(e)) => Err(Err(ClientError::Connect(format!("Error: {e}")))),
         }
     }
@@ -185,18 +191,13 @@ impl Session<'_> {
                 Ok(Next::Continue)
             }
             Event::Disconnected { cause } => {
-                if !quiet {
-                    eprintln!("Warning: connection to the broker lost ({cause}); reconnecting.");
-                }
+                print_error(quiet, &outage_note(&cause));
                 Ok(Next::Continue)
             }
-            Event::Reconnected { .. } => {
-                if !quiet {
-                    eprintln!("Reconnected to the broker.");
-                }
-                Ok(Next::Continue)
-            }
-            Event::Delivered { .. } | Event::UnsubAck { .. } | Event::Idle => Ok(Next::Continue),
+            Event::Reconnected { .. }
+            | Event::Delivered { .. }
+            | Event::UnsubAck { .. }
+            | Event::Idle => Ok(Next::Continue),
         }
     }
 

@@ -20,6 +20,7 @@ use clap::{ArgAction, Args};
 use crate::config::{Proxy, Qos};
 use crate::proxy;
 use crate::url::{self, Url};
+use crate::usage_error::UsageError;
 use crate::values::{self, ProtocolChoice};
 
 /// Argument ids referred to outside the derive structs (order of occurrence, missing-value
@@ -84,6 +85,29 @@ pub struct ConnectArgs {
     /// `--ws`: MQTT over websockets.
     #[arg(long = "ws")]
     pub websockets: bool,
+
+    /// `--reconnect-timeout`: after losing an established connection, give up (exit code 7)
+    /// once this many seconds pass without getting it back; 0 gives up at once. Without it the
+    /// tools keep trying for ever, as mosquitto's do. Not a mosquitto option.
+    #[arg(long = "reconnect-timeout", value_name = "timeout",
+          value_parser = values::raw(reconnect_timeout))]
+    pub reconnect_timeout: Option<u32>,
+}
+
+/// `--reconnect-timeout`: whole seconds. Read strictly, unlike mosquitto's own numbers: it is
+/// not a mosquitto option, so no script relies on `atoi`'s leniency, and reading "abc" as 0
+/// would silently switch reconnecting off.
+fn reconnect_timeout(value: &[u8]) -> Result<u32, UsageError> {
+    std::str::from_utf8(value)
+        .ok()
+        .filter(|text| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|text| text.parse().ok())
+        .ok_or_else(|| {
+            UsageError::hinted(format!(
+                "Error: Invalid reconnect timeout \"{}\", it must be a whole number of seconds.\n\n",
+                String::from_utf8_lossy(value)
+            ))
+        })
 }
 
 /// Who we are to the broker.
@@ -249,4 +273,32 @@ pub struct CommonArgs {
     /// option is known.
     #[arg(short = 'o', value_name = "options file", value_parser = values::os_string())]
     pub options_file: Option<OsString>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reconnect_timeout_values() {
+        let invalid = |shown: &str| {
+            format!(
+                "Error: Invalid reconnect timeout \"{shown}\", it must be a whole number of seconds.\n\n"
+            )
+        };
+        let cases: [(&[u8], Result<u32, String>); 8] = [
+            (b"0", Ok(0)),
+            (b"30", Ok(30)),
+            (b"4294967295", Ok(u32::MAX)),
+            (b"4294967296", Err(invalid("4294967296"))),
+            (b"-1", Err(invalid("-1"))),
+            (b"10s", Err(invalid("10s"))),
+            (b" 5", Err(invalid(" 5"))),
+            (b"", Err(invalid(""))),
+        ];
+        for (input, expected) in cases {
+            let got = reconnect_timeout(input).map_err(|e| e.message().to_owned());
+            assert_eq!(got, expected, "{input:?}");
+        }
+    }
 }

@@ -107,6 +107,16 @@ pub fn print_error(quiet: bool, message: &str) {
     }
 }
 
+/// The line both tools print when the connection is lost and they start reconnecting: one per
+/// outage, nothing when it is restored, silenced by `--quiet`.
+pub fn outage_note(cause: &ClientError) -> String {
+    let cause = cause.to_string();
+    format!(
+        "Warning: connection to the broker lost ({}); reconnecting.",
+        cause.trim_end_matches('.')
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +150,27 @@ mod tests {
         ];
         for (error, expected) in cases {
             assert_eq!(error.exit_code(), expected, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn outage_notes_name_the_cause_once() {
+        let cases = [
+            (
+                ClientError::ConnectionLost,
+                "Warning: connection to the broker lost (The connection was lost); reconnecting.",
+            ),
+            (
+                ClientError::Keepalive,
+                "Warning: connection to the broker lost (The client failed to receive a PINGRESP in time (keepalive)); reconnecting.",
+            ),
+            (
+                ClientError::DisconnectedByBroker("Server shutting down".into()),
+                "Warning: connection to the broker lost (Disconnected by broker: Server shutting down); reconnecting.",
+            ),
+        ];
+        for (cause, expected) in cases {
+            assert_eq!(outage_note(&cause), expected);
         }
     }
 }

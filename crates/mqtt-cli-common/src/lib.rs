@@ -9,6 +9,7 @@ pub mod command_line;
 pub mod config;
 pub mod environment;
 pub mod error;
+pub mod fuzzing;
 pub mod generate;
 pub mod lower;
 pub mod options_file;

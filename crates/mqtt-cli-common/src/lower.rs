@@ -24,6 +24,7 @@
 //! - no message ever contains the password.
 
 use std::path::Path;
+use std::time::Duration;
 
 use rumqttc::v5::mqttbytes::v5::ConnectProperties;
 
@@ -390,7 +391,12 @@ impl ConnectionDraft {
             max_inflight: self.args.session.max_inflight,
             debug: self.args.debug.debug,
             quiet,
-            reconnect: ReconnectPolicy::default(),
+            reconnect: ReconnectPolicy {
+                give_up_after: connect
+                    .reconnect_timeout
+                    .map(|secs| Duration::from_secs(u64::from(secs))),
+                ..ReconnectPolicy::default()
+            },
         })
     }
 

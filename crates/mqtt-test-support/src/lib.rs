@@ -1,7 +1,8 @@
 //! Test helpers for the mosquitto-compatible clients: a real mosquitto broker on free loopback
 //! ports, an independent subscriber and publisher (Debian's `mosquitto_sub`/`mosquitto_pub`),
-//! throwaway TLS certificates, a SOCKS5 proxy, a broker offering every transport with the
-//! routes to it, and a way to run programs with an isolated environment and a hard deadline.
+//! a deliberately broken fake MQTT server, throwaway TLS certificates, a SOCKS5 proxy, a broker
+//! offering every transport with the routes to it, and a way to run programs with an isolated
+//! environment and a hard deadline.
 //!
 //! Rules: only loopback addresses; every wait is bounded so a test can fail but never hang;
 //! every child process is killed when its handle is dropped; failures panic with the evidence
@@ -28,6 +29,7 @@
 mod broker;
 mod capture;
 mod certificates;
+pub mod fake_server;
 mod home;
 mod ports;
 mod reference;
@@ -40,6 +42,7 @@ mod transports;
 
 pub use broker::{Broker, BrokerBuilder, TlsFiles};
 pub use certificates::{Certificates, WRONG_HOST};
+pub use fake_server::FakeServer;
 pub use home::empty_home;
 pub use ports::{free_port, free_ports};
 pub use reference::{publish, run_mosquitto_pub};

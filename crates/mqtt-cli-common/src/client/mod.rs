@@ -14,9 +14,11 @@
 //!   flight (mosquitto's limit) because a broker that drops excess QoS 2 breaks exactly-once.
 //! - An incoming QoS 2 message is delivered once, even when the broker resends it before PUBREL.
 //! - A broker that stops answering is detected within 1.5 x keepalive.
-//! - A lost connection is retried with capped exponential backoff (when the policy allows),
-//!   announced once per outage through `Event::Disconnected`.
+//! - A lost connection is retried with capped exponential backoff for as long as the policy
+//!   allows (see `outage`), announced once per outage through `Event::Disconnected`; giving up
+//!   is `ClientError::ConnectionLost`.
 
+mod outage;
 mod outbox;
 mod outbuf;
 pub mod transport;
@@ -30,6 +32,7 @@ use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::time::{sleep_until, timeout, Instant};
 
+use outage::{Lost, Reconnection};
 pub use outbox::OutMessage;
 use outbox::{Outbox, Stage};
 use outbuf::OutBuf;
@@ -49,6 +52,9 @@ const DEFAULT_QOS2_WINDOW: usize = 20;
 const WRITE_HIGH_WATER: usize = 4 * 1024 * 1024;
 /// The longest a connection attempt (socket, TLS, CONNECT/CONNACK) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest writing DISCONNECT may take: a broker that stopped reading must not hold up
+/// the exit.
+const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const READ_CHUNK: usize = 64 * 1024;
 
 /// What `next_event` reports.
@@ -122,17 +128,10 @@ struct Subscription {
     filters: Vec<SubscribeFilter>,
 }
 
-/// When to try reconnecting.
-struct Outage {
-    since: Instant,
-    next_attempt: Instant,
-    delay: Duration,
-}
-
 pub struct Client {
     config: ConnectionConfig,
     conn: Option<Connection>,
-    outage: Option<Outage>,
+    reconnection: Reconnection,
     outbox: Outbox,
     events: VecDeque<Event>,
     incoming_qos2: HashSet<u16>,
@@ -145,12 +144,12 @@ pub struct Client {
 impl Client {
     /// Opens the first connection. A failure here is final (mosquitto does not retry either).
     pub async fn connect(config: ConnectionConfig) -> Result<(Client, ConnAck), ClientError> {
-        let (conn, ack) = open_session(&config).await?;
+        let (conn, ack) = open_session(&config, None).await?;
         let client = Client {
             limits: BrokerLimits::from_connack(&ack),
+            reconnection: Reconnection::new(config.reconnect.clone()),
             config,
             conn: Some(conn),
-            outage: None,
             outbox: Outbox::default(),
             events: VecDeque::new(),
             incoming_qos2: HashSet::new(),
@@ -374,29 +373,30 @@ impl Client {
     /// Decides what a failed connection means: an error for the caller, or an outage to ride out.
     fn connection_failed(&mut self, cause: ClientError) -> Result<(), ClientError> {
         self.conn = None;
-        if self.closing || !self.config.reconnect.enabled || !cause.is_transient() {
+        if self.closing || !cause.is_transient() {
             return Err(cause);
         }
-        let now = Instant::now();
-        let delay = self.config.reconnect.first_delay;
-        self.outage = Some(Outage {
-            since: now,
-            next_attempt: now + delay,
-            delay,
-        });
-        self.events.push_back(Event::Disconnected { cause });
+        match self.reconnection.lost(Instant::now()) {
+            Lost::Began => self.events.push_back(Event::Disconnected { cause }),
+            Lost::Continued => {}
+            // Reconnecting switched off keeps the cause; a give-up limit of zero is a give-up.
+            Lost::GiveUp if !self.config.reconnect.enabled => return Err(cause),
+            Lost::GiveUp => return Err(ClientError::ConnectionLost),
+        }
         Ok(())
     }
 
-    /// One reconnection attempt, after waiting out the backoff.
+    /// One reconnection attempt, after waiting out the backoff. Cancel-safe: dropped before
+    /// it finishes, the attempt is simply made again on the next call.
     async fn reconnect(&mut self) -> Result<(), ClientError> {
-        let Some(outage) = self.outage.as_ref() else {
+        let Some(next_attempt) = self.reconnection.next_attempt() else {
             return Err(ClientError::ConnectionLost);
         };
-        sleep_until(outage.next_attempt).await;
-        match open_session(&self.config).await {
+        sleep_until(next_attempt).await;
+        let limit = self.reconnection.attempt_limit(Instant::now());
+        match open_session(&self.config, limit).await {
             Ok((conn, ack)) => {
-                self.outage = None;
+                self.reconnection.restored(Instant::now());
                 self.limits = BrokerLimits::from_connack(&ack);
                 self.conn = Some(conn);
                 self.restore(ack.session_present)?;
@@ -406,21 +406,8 @@ impl Client {
                 Ok(())
             }
             Err(e) if !e.is_transient() => Err(e),
-            Err(_) => {
-                let policy = &self.config.reconnect;
-                let Some(outage) = self.outage.as_mut() else {
-                    return Err(ClientError::ConnectionLost);
-                };
-                if policy
-                    .give_up_after
-                    .is_some_and(|limit| outage.since.elapsed() >= limit)
-                {
-                    return Err(ClientError::ConnectionLost);
-                }
-                outage.delay = (outage.delay * 2).min(policy.max_delay);
-                outage.next_attempt = Instant::now() + outage.delay;
-                Ok(())
-            }
+            Err(_) if self.reconnection.failed(Instant::now()) => Ok(()),
+            Err(_) => Err(ClientError::ConnectionLost),
         }
     }
 
@@ -728,7 +715,7 @@ impl Client {
             conn.writer.flush().await?;
             conn.writer.shutdown().await
         };
-        match timeout(CONNECT_TIMEOUT, finish).await {
+        match timeout(DISCONNECT_TIMEOUT, finish).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(ClientError::from_io(&e)),
             Err(_) => Err(ClientError::ConnectionLost),
@@ -767,12 +754,20 @@ fn keepalive_deadline(conn: &Connection, keepalive: u16) -> Option<Instant> {
     })
 }
 
-/// Opens a stream and completes CONNECT/CONNACK within the connect timeout.
-async fn open_session(config: &ConnectionConfig) -> Result<(Connection, ConnAck), ClientError> {
-    let limit = CONNECT_TIMEOUT.min(match config.keepalive {
+/// Opens a stream and completes CONNECT/CONNACK within the connect timeout (a keepalive's worth
+/// at most, so a broker that accepts but never answers is given up on as a silent one would
+/// be), and within `limit` when the reconnection policy sets one.
+async fn open_session(
+    config: &ConnectionConfig,
+    limit: Option<Duration>,
+) -> Result<(Connection, ConnAck), ClientError> {
+    let keepalive = match config.keepalive {
         0 => CONNECT_TIMEOUT,
         k => Duration::from_secs(u64::from(k)),
-    });
+    };
+    let limit = CONNECT_TIMEOUT
+        .min(keepalive)
+        .min(limit.unwrap_or(CONNECT_TIMEOUT));
     timeout(limit, handshake(config))
         .await
         .map_err(|_| ClientError::ConnectTimeout)?

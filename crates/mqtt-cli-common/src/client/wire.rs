@@ -81,10 +81,11 @@ pub enum Inbound {
     Unexpected(u8),
 }
 
-/// Why bytes from the broker could not be turned into a packet.
+/// Why bytes from the broker could not be turned into a packet. The texts complete the engine's
+/// "Malformed packet received: " and never span more than one line.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
-    #[error("malformed packet ({0})")]
+    #[error("{0}")]
     Malformed(String),
     #[error("packet of {size} bytes is larger than the maximum of {max}")]
     TooLarge { size: usize, max: usize },
@@ -97,8 +98,24 @@ struct Frame {
     remaining: usize,
 }
 
-/// Reads a fixed header; `Ok(None)` when more bytes are needed.
-fn peek_frame(buf: &[u8]) -> Result<Option<Frame>, DecodeError> {
+/// Reads and checks a fixed header; `Ok(None)` when more bytes are needed. A first byte no
+/// packet can start with, or a length the packet type never has, is an error as soon as it is
+/// seen, so bytes that are not MQTT (an HTTP or TLS answer, say) fail at once instead of waiting
+/// for a length they only seem to declare.
+fn peek_frame(buf: &[u8], version: MqttVersion) -> Result<Option<Frame>, DecodeError> {
+    let Some(&first_byte) = buf.first() else {
+        return Ok(None);
+    };
+    check_first_byte(first_byte, version)?;
+    let frame = read_header(buf)?;
+    if let Some(frame) = &frame {
+        check_length(first_byte >> 4, frame.remaining, version)?;
+    }
+    Ok(frame)
+}
+
+/// Reads a fixed header without judging it; `Ok(None)` when more bytes are needed.
+fn read_header(buf: &[u8]) -> Result<Option<Frame>, DecodeError> {
     let Some(&first_byte) = buf.first() else {
         return Ok(None);
     };
@@ -116,14 +133,77 @@ fn peek_frame(buf: &[u8]) -> Result<Option<Frame>, DecodeError> {
             }));
         }
     }
-    Err(DecodeError::Malformed(
-        "remaining length longer than 4 bytes".into(),
-    ))
+    Err(malformed("remaining length longer than 4 bytes"))
+}
+
+/// The flag bits each packet type must carry (MQTT 3.1.1 section 2.2.2, MQTT 5 section 2.1.3):
+/// only PUBLISH has free flags, and its QoS can never be 3. Type 0 is reserved, and so is 15
+/// before MQTT 5 made it AUTH.
+fn check_first_byte(first_byte: u8, version: MqttVersion) -> Result<(), DecodeError> {
+    let flags = first_byte & 0x0f;
+    let valid = match first_byte >> 4 {
+        0 => false,
+        3 => flags & 0x06 != 0x06,
+        6 | 8 | 10 => flags == 0x02,
+        15 => version == MqttVersion::V5 && flags == 0,
+        _ => flags == 0,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(DecodeError::Malformed(format!(
+            "byte {first_byte:#04x} does not start an MQTT packet"
+        )))
+    }
+}
+
+/// The remaining lengths the protocol fixes: every MQTT 3.1.1 acknowledgement and CONNACK has
+/// exactly 2 bytes, a PINGRESP none.
+fn check_length(
+    packet_type: u8,
+    remaining: usize,
+    version: MqttVersion,
+) -> Result<(), DecodeError> {
+    let fixed = match (packet_type, version) {
+        (13, _) => Some(0),
+        (2 | 4..=7 | 11, MqttVersion::V311) => Some(2),
+        _ => None,
+    };
+    match fixed {
+        Some(expected) if remaining != expected => Err(DecodeError::Malformed(format!(
+            "{} with a remaining length of {remaining} instead of {expected}",
+            packet_name(packet_type)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The name of a packet type, for error texts.
+fn packet_name(packet_type: u8) -> &'static str {
+    const NAMES: [&str; 16] = [
+        "reserved packet type 0",
+        "CONNECT",
+        "CONNACK",
+        "PUBLISH",
+        "PUBACK",
+        "PUBREC",
+        "PUBREL",
+        "PUBCOMP",
+        "SUBSCRIBE",
+        "SUBACK",
+        "UNSUBSCRIBE",
+        "UNSUBACK",
+        "PINGREQ",
+        "PINGRESP",
+        "DISCONNECT",
+        "AUTH",
+    ];
+    NAMES[usize::from(packet_type & 0x0f)]
 }
 
 /// How many more bytes the frame at the start of `buf` needs before it can be decoded.
 pub fn bytes_missing(buf: &[u8]) -> usize {
-    match peek_frame(buf) {
+    match read_header(buf) {
         Ok(Some(frame)) => (frame.header_len + frame.remaining).saturating_sub(buf.len()),
         _ => 0,
     }
@@ -135,7 +215,7 @@ pub fn decode(
     version: MqttVersion,
     max_size: usize,
 ) -> Result<Option<Inbound>, DecodeError> {
-    let Some(frame) = peek_frame(buf)? else {
+    let Some(frame) = peek_frame(buf, version)? else {
         return Ok(None);
     };
     let total = frame.header_len + frame.remaining;
@@ -155,7 +235,7 @@ pub fn decode(
         _ => {
             let whole = buf.split_to(total).freeze();
             let body = whole.slice(frame.header_len..);
-            decode_small(packet_type, frame.first_byte, body, version)?
+            decode_small(packet_type, body, version)?
         }
     };
     Ok(Some(inbound))
@@ -260,7 +340,6 @@ fn take_ack(
 
 fn decode_small(
     packet_type: u8,
-    first_byte: u8,
     mut body: Bytes,
     version: MqttVersion,
 ) -> Result<Inbound, DecodeError> {
@@ -282,9 +361,6 @@ fn decode_small(
             }
         }
         6 => {
-            if first_byte & 0x0f != 0x02 {
-                return Err(malformed("PUBREL with wrong flags"));
-            }
             let (pkid, _, _) = take_ack(&mut body, version)?;
             Inbound::PubRel { pkid }
         }
@@ -308,7 +384,8 @@ fn decode_small(
             }
         }
         13 => Inbound::PingResp,
-        14 => {
+        // Only MQTT 5 lets a server send DISCONNECT.
+        14 if version == MqttVersion::V5 => {
             let reason = if body.has_remaining() {
                 body.get_u8()
             } else {
@@ -337,7 +414,13 @@ fn decode_connack(
     if body.len() < 2 {
         return Err(malformed("CONNACK too short"));
     }
-    let session_present = body[0] & 0x01 == 1;
+    if body[0] & 0xfe != 0 {
+        return Err(DecodeError::Malformed(format!(
+            "CONNACK with reserved flags {:#04x}",
+            body[0]
+        )));
+    }
+    let session_present = body[0] == 1;
     let code = body[1];
     let properties = match version {
         MqttVersion::V311 => {
@@ -367,9 +450,8 @@ fn decode_publish(
     version: MqttVersion,
     max_size: usize,
 ) -> Result<Message, DecodeError> {
-    let bad = |e: &dyn std::fmt::Display| DecodeError::Malformed(e.to_string());
     match version {
-        MqttVersion::V311 => match v4::Packet::read(buf, max_size).map_err(|e| bad(&e))? {
+        MqttVersion::V311 => match v4::Packet::read(buf, max_size).map_err(codec_error)? {
             v4::Packet::Publish(p) => Ok(Message {
                 qos: qos_from_v4(p.qos),
                 topic: p.topic,
@@ -383,7 +465,7 @@ fn decode_publish(
         },
         MqttVersion::V5 => {
             let max = u32::try_from(max_size).unwrap_or(u32::MAX);
-            match v5::Packet::read(buf, Some(max)).map_err(|e| bad(&e))? {
+            match v5::Packet::read(buf, Some(max)).map_err(codec_v5_error)? {
                 v5::Packet::Publish(p) => {
                     let topic = String::from_utf8(p.topic.to_vec())
                         .map_err(|_| malformed("topic is not valid UTF-8"))?;
@@ -400,6 +482,25 @@ fn decode_publish(
                 _ => Err(malformed("expected PUBLISH")),
             }
         }
+    }
+}
+
+/// rumqttc's 3.1.1 complaint in our words where its own would mislead.
+fn codec_error(error: rumqttc::mqttbytes::Error) -> DecodeError {
+    match error {
+        rumqttc::mqttbytes::Error::TopicNotUtf8 => malformed("topic is not valid UTF-8"),
+        other => DecodeError::Malformed(other.to_string()),
+    }
+}
+
+/// rumqttc's MQTT 5 complaint in our words; there the topic is checked by us, so its UTF-8
+/// complaint is about a property.
+fn codec_v5_error(error: rumqttc::v5::mqttbytes::Error) -> DecodeError {
+    match error {
+        rumqttc::v5::mqttbytes::Error::TopicNotUtf8 => {
+            malformed("a property string is not valid UTF-8")
+        }
+        other => DecodeError::Malformed(other.to_string()),
     }
 }
 
@@ -813,6 +914,206 @@ mod tests {
         assert!(decode(&mut buf, MqttVersion::V311, 1000).is_err());
         let mut buf = BytesMut::from(&[0x30, 0xff, 0xff, 0xff, 0xff, 0x01][..]);
         assert!(decode(&mut buf, MqttVersion::V311, usize::MAX).is_err());
+    }
+
+    /// Decodes `bytes` whole; the error text, or `None` when a packet (or nothing yet) came out.
+    fn decode_error(bytes: &[u8], version: MqttVersion) -> Option<String> {
+        let mut buf = BytesMut::from(bytes);
+        decode(&mut buf, version, usize::MAX)
+            .err()
+            .map(|e| e.to_string())
+    }
+
+    #[test]
+    fn bytes_that_cannot_start_a_packet_fail_at_once() {
+        use MqttVersion::{V311, V5};
+        let cases: &[(&[u8], MqttVersion, Option<&str>)] = &[
+            // An HTTP answer: 'H' would be a PUBACK with flags 8.
+            (
+                b"HTTP/1.1 400 Bad Request\r\n",
+                V311,
+                Some("byte 0x48 does not start an MQTT packet"),
+            ),
+            // A TLS alert: 0x15 would be a CONNECT with flags 5.
+            (
+                &[0x15, 0x03, 0x01],
+                V5,
+                Some("byte 0x15 does not start an MQTT packet"),
+            ),
+            (
+                &[0x00],
+                V311,
+                Some("byte 0x00 does not start an MQTT packet"),
+            ),
+            (
+                &[0xf0, 0x00],
+                V311,
+                Some("byte 0xf0 does not start an MQTT packet"),
+            ),
+            (&[0xf1], V5, Some("byte 0xf1 does not start an MQTT packet")),
+            (
+                &[0x36],
+                V311,
+                Some("byte 0x36 does not start an MQTT packet"),
+            ),
+            (
+                &[0x60, 2, 0, 1],
+                V311,
+                Some("byte 0x60 does not start an MQTT packet"),
+            ),
+            (
+                &[0x80, 2, 0, 1],
+                V5,
+                Some("byte 0x80 does not start an MQTT packet"),
+            ),
+            (
+                &[0x21, 2, 0, 0],
+                V311,
+                Some("byte 0x21 does not start an MQTT packet"),
+            ),
+            // Valid first bytes wait for the rest.
+            (&[0x20], V311, None),
+            (&[0x3d, 0x80], V5, None),
+            (&[0x62], V311, None),
+            (&[0xf0], V5, None),
+            (&[0xd0], V311, None),
+        ];
+        for (bytes, version, expected) in cases {
+            assert_eq!(
+                decode_error(bytes, *version).as_deref(),
+                *expected,
+                "{bytes:02x?} {version:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn fixed_lengths_are_enforced_from_the_header() {
+        use MqttVersion::{V311, V5};
+        let cases: &[(&[u8], MqttVersion, Option<&str>)] = &[
+            // Only the header has arrived: a declared length the type never has fails now.
+            (
+                &[0x20, 0xff, 0xff, 0xff, 0x7f],
+                V311,
+                Some("CONNACK with a remaining length of 268435455 instead of 2"),
+            ),
+            (
+                &[0x20, 3],
+                V311,
+                Some("CONNACK with a remaining length of 3 instead of 2"),
+            ),
+            (
+                &[0x40, 0],
+                V311,
+                Some("PUBACK with a remaining length of 0 instead of 2"),
+            ),
+            (
+                &[0x50, 4],
+                V311,
+                Some("PUBREC with a remaining length of 4 instead of 2"),
+            ),
+            (
+                &[0x62, 1],
+                V311,
+                Some("PUBREL with a remaining length of 1 instead of 2"),
+            ),
+            (
+                &[0x70, 9],
+                V311,
+                Some("PUBCOMP with a remaining length of 9 instead of 2"),
+            ),
+            (
+                &[0xb0, 3],
+                V311,
+                Some("UNSUBACK with a remaining length of 3 instead of 2"),
+            ),
+            (
+                &[0xd0, 1],
+                V5,
+                Some("PINGRESP with a remaining length of 1 instead of 0"),
+            ),
+            (
+                &[0xd0, 1],
+                V311,
+                Some("PINGRESP with a remaining length of 1 instead of 0"),
+            ),
+            // MQTT 5 acknowledgements and CONNACK carry properties: longer is fine.
+            (&[0x20, 0xff, 0xff, 0xff, 0x7f], V5, None),
+            (&[0x40, 4], V5, None),
+            // Five length bytes are never valid.
+            (
+                &[0x30, 0xff, 0xff, 0xff, 0xff, 0x01],
+                V5,
+                Some("remaining length longer than 4 bytes"),
+            ),
+        ];
+        for (bytes, version, expected) in cases {
+            assert_eq!(
+                decode_error(bytes, *version).as_deref(),
+                *expected,
+                "{bytes:02x?} {version:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn packet_contents_are_checked() {
+        use MqttVersion::{V311, V5};
+        let cases: &[(&[u8], MqttVersion, &str)] = &[
+            (
+                &[0x20, 2, 0x02, 0],
+                V311,
+                "CONNACK with reserved flags 0x02",
+            ),
+            (
+                &[0x20, 3, 0x80, 0, 0],
+                V5,
+                "CONNACK with reserved flags 0x80",
+            ),
+            (&[0x20, 1, 0], V5, "CONNACK too short"),
+            (
+                &[0x30, 5, 0, 3, b'a', 0xff, b'b'],
+                V311,
+                "topic is not valid UTF-8",
+            ),
+            (
+                &[0x30, 6, 0, 3, b'a', 0xff, b'b', 0],
+                V5,
+                "topic is not valid UTF-8",
+            ),
+            (&[0x30, 3, 0, 3, b'a'], V311, "Promised boundary crossed: 3"),
+            (&[0x32, 3, 0, 1, b'a'], V311, "Malformed packet"),
+            (&[0x90, 2, 0, 1], V311, "SUBACK without return codes"),
+        ];
+        for (bytes, version, expected) in cases {
+            assert_eq!(
+                decode_error(bytes, *version).as_deref(),
+                Some(*expected),
+                "{bytes:02x?} {version:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn packets_a_server_may_not_send_are_reported_not_rejected() {
+        let cases: &[(&[u8], MqttVersion, Inbound)] = &[
+            (&[0xe0, 0], MqttVersion::V311, Inbound::Unexpected(14)),
+            (&[0xc0, 0], MqttVersion::V5, Inbound::Unexpected(12)),
+            (&[0xf0, 0], MqttVersion::V5, Inbound::Unexpected(15)),
+            (&[0x10, 0], MqttVersion::V311, Inbound::Unexpected(1)),
+        ];
+        for (bytes, version, expected) in cases {
+            let mut buf = BytesMut::from(*bytes);
+            assert_eq!(
+                decode(&mut buf, *version, usize::MAX)
+                    .ok()
+                    .flatten()
+                    .as_ref(),
+                Some(expected),
+                "{bytes:02x?}"
+            );
+            assert!(buf.is_empty());
+        }
     }
 
     #[test]

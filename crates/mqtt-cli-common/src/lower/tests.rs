@@ -565,3 +565,35 @@ fn receive_maximum_for_a_message_count() {
         assert_eq!(announced, expected, "{args:?} -C {count}");
     }
 }
+
+#[test]
+fn reconnect_timeout_bounds_the_outage() {
+    let cases: [(&[&str], Option<u64>); 4] = [
+        (&[], None),
+        (&["--reconnect-timeout", "30"], Some(30)),
+        (&["--reconnect-timeout", "0"], Some(0)),
+        (
+            &["--reconnect-timeout", "5", "--reconnect-timeout", "7"],
+            Some(7),
+        ),
+    ];
+    for (args, expected) in cases {
+        let policy = config(args).reconnect;
+        assert_eq!(
+            policy.give_up_after,
+            expected.map(Duration::from_secs),
+            "{args:?}"
+        );
+        assert_eq!(
+            policy,
+            ReconnectPolicy {
+                give_up_after: policy.give_up_after,
+                ..ReconnectPolicy::default()
+            }
+        );
+    }
+    assert_eq!(
+        error(Tool::Sub, &["--reconnect-timeout"]).message(),
+        "Error: --reconnect-timeout argument given but no timeout specified.\n\n"
+    );
+}
