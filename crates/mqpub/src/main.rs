@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use mqpub::progress::Progress;
 use mqpub::{cli, source};
 use mqtt_cli_common::client::Client;
 use mqtt_cli_common::error::{print_error, ClientError};
@@ -87,6 +88,16 @@ async fn run(config: PubConfig, payload: Option<Bytes>) -> Result<Outcome, Clien
     let lines = payload
         .is_none()
         .then(|| source::spawn_line_reader(std::io::stdin()));
+    let count = config.repeat_count.max(1);
+    let mut progress = match (&config.source, &payload) {
+        (_, Some(_)) if count > 1 => Progress::for_repeats(count, plan.quiet),
+        (PayloadSource::File(_), Some(bytes)) => Progress::for_file(bytes.len() as u64, plan.quiet),
+        (PayloadSource::Lines, _) => match source::stdin_file_len() {
+            Some(len) => Progress::for_lines(len, plan.quiet),
+            None => Progress::hidden(),
+        },
+        _ => Progress::hidden(),
+    };
     let (mut client, _) = Client::connect(config.connection).await?;
     let outcome = match (payload, lines) {
         (Some(payload), _) => {
@@ -94,17 +105,19 @@ async fn run(config: PubConfig, payload: Option<Bytes>) -> Result<Outcome, Clien
                 &mut client,
                 &plan,
                 payload,
-                config.repeat_count.max(1),
+                count,
                 config.repeat_delay,
                 &mut signals,
+                &mut progress,
             )
             .await?
         }
         (None, Some(lines)) => {
-            publish::publish_lines(&mut client, &plan, lines, &mut signals).await?
+            publish::publish_lines(&mut client, &plan, lines, &mut signals, &mut progress).await?
         }
         (None, None) => Outcome::Done,
     };
+    progress.finish();
     client.disconnect().await?;
     Ok(outcome)
 }

@@ -23,7 +23,8 @@ use mqtt_cli_common::config::Qos;
 use mqtt_cli_common::error::{code, outage_note, print_error, ClientError};
 use mqtt_cli_common::reason;
 
-use crate::source::LineBatch;
+use mqpub::progress::Progress;
+use mqpub::source::LineBatch;
 
 /// How long a signal lets in-flight messages finish before DISCONNECT.
 const SIGNAL_GRACE: Duration = Duration::from_secs(5);
@@ -118,14 +119,15 @@ impl Stopping {
     }
 }
 
-/// Reports what the client says on the way: failed publishes and outages.
-fn note_event(event: Event, quiet: bool) {
+/// Reports what the client says on the way: failed publishes and outages (printed with the
+/// progress bar out of the way), and acknowledged messages (counted on the bar).
+fn note_event(event: Event, quiet: bool, progress: &mut Progress) {
     match event {
         Event::Delivered {
             pkid,
             reason,
             reason_string,
-        } if reason >= 0x80 => {
+        } if reason >= 0x80 => progress.suspend(|| {
             print_error(
                 quiet,
                 &format!(
@@ -136,8 +138,11 @@ fn note_event(event: Event, quiet: bool) {
             if let Some(text) = reason_string {
                 print_error(quiet, &text);
             }
+        }),
+        Event::Delivered { .. } => progress.lines_acknowledged(1),
+        Event::Disconnected { cause } => {
+            progress.suspend(|| print_error(quiet, &outage_note(&cause)))
         }
-        Event::Disconnected { cause } => print_error(quiet, &outage_note(&cause)),
         _ => {}
     }
 }
@@ -151,8 +156,11 @@ pub async fn publish_repeated(
     count: u32,
     delay: Duration,
     signals: &mut Signals,
+    progress: &mut Progress,
 ) -> Result<Outcome, ClientError> {
     let mut stopping = Stopping::default();
+    // One repeat counts as one on a `--repeat` bar; a single `-f` message counts its bytes.
+    let unit = if count > 1 { 1 } else { payload.len() as u64 };
     for round in 0..count {
         if round > 0 {
             let wake = Instant::now() + delay;
@@ -163,7 +171,7 @@ pub async fn publish_repeated(
                         stopping.begin();
                         break;
                     }
-                    event = client.next_event() => note_event(event?, plan.quiet),
+                    event = client.next_event() => note_event(event?, plan.quiet, progress),
                     _ = sleep_until(wake) => break,
                 }
             }
@@ -177,7 +185,10 @@ pub async fn publish_repeated(
             plan.qos,
             plan.retain,
         ))?;
-        settle(client, plan, signals, &mut stopping).await?;
+        settle(client, plan, signals, &mut stopping, progress).await?;
+        if client.is_idle() {
+            progress.acknowledged(unit);
+        }
         if stopping.requested() {
             break;
         }
@@ -192,13 +203,14 @@ async fn settle(
     plan: &Plan,
     signals: &mut Signals,
     stopping: &mut Stopping,
+    progress: &mut Progress,
 ) -> Result<(), ClientError> {
     while !client.is_idle() {
         tokio::select! {
             biased;
             _ = signals.recv(), if !stopping.requested() => stopping.begin(),
             _ = stopping.expired() => break,
-            event = client.next_event() => note_event(event?, plan.quiet),
+            event = client.next_event() => note_event(event?, plan.quiet, progress),
         }
     }
     Ok(())
@@ -212,6 +224,7 @@ pub async fn publish_lines(
     plan: &Plan,
     mut lines: mpsc::Receiver<LineBatch>,
     signals: &mut Signals,
+    progress: &mut Progress,
 ) -> Result<Outcome, ClientError> {
     let mut waiting: VecDeque<Bytes> = VecDeque::new();
     let mut input_done = false;
@@ -219,7 +232,12 @@ pub async fn publish_lines(
     loop {
         while !waiting.is_empty() && client.can_publish(plan.qos) {
             if let Some(line) = waiting.pop_front() {
+                // Each line was read with its newline.
+                progress.read(line.len() as u64 + 1);
                 client.publish(client::message(&plan.topic, line, plan.qos, plan.retain))?;
+                if plan.qos == Qos::AtMostOnce {
+                    progress.lines_acknowledged(1);
+                }
             }
         }
         if input_done && waiting.is_empty() && client.is_idle() {
@@ -236,7 +254,7 @@ pub async fn publish_lines(
                 input_done = true;
             }
             _ = stopping.expired() => break,
-            event = client.next_event() => note_event(event?, plan.quiet),
+            event = client.next_event() => note_event(event?, plan.quiet, progress),
             batch = lines.recv(), if waiting.is_empty() && !input_done => {
                 input_done = take_batch(batch, &mut waiting, plan.quiet);
             }

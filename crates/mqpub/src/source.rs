@@ -72,6 +72,15 @@ pub fn read_stdin() -> Result<Bytes, LoadError> {
     Ok(Bytes::from(data))
 }
 
+/// The length of stdin when it is a regular file (`mqpub -l < file`), for the progress bar.
+pub fn stdin_file_len() -> Option<u64> {
+    use std::os::fd::AsFd;
+    let stdin = io::stdin();
+    let owned = stdin.as_fd().try_clone_to_owned().ok()?;
+    let metadata = File::from(owned).metadata().ok()?;
+    metadata.is_file().then_some(metadata.len())
+}
+
 /// What the line reader hands over: a batch of lines, or the error that ended reading.
 pub type LineBatch = Result<Vec<Bytes>, LoadError>;
 

@@ -60,7 +60,6 @@ fn shell_quote(text: &str) -> String {
 }
 
 #[test]
-#[ignore = "needs the progress bar wired into the publishing loop"]
 fn bar_on_a_terminal() {
     let broker = Broker::plain();
     let file = big_file();
