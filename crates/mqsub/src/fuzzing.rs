@@ -88,6 +88,7 @@ pub fn render_format(data: &[u8]) {
         retain: flags & 8 != 0,
         mid,
         properties: properties.as_ref(),
+        property_order: &[],
     };
     let offset = Duration::from_secs(u64::from(seconds));
     let at = if flags & 0x80 == 0 {

@@ -241,6 +241,7 @@ impl Session<'_> {
             retain: message.retain,
             mid: message.pkid,
             properties: message.properties.as_ref(),
+            property_order: message.property_order.ids(),
         };
         self.printer.print(
             &view,

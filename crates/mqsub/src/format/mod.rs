@@ -40,6 +40,9 @@ pub struct MessageView<'a> {
     pub mid: u16,
     /// MQTT 5 properties; `None` for MQTT 3.1.1 or a packet without any.
     pub properties: Option<&'a PublishProperties>,
+    /// The property identifiers in the order they arrived; JSON output follows it, as
+    /// mosquitto_sub does. Empty: a fixed order.
+    pub property_order: &'a [u8],
 }
 
 /// How each message is printed, fixed at start-up.

@@ -66,6 +66,7 @@ mod tests {
             retain: false,
             mid: 0,
             properties: None,
+            property_order: &[],
         }
     }
 

@@ -992,6 +992,7 @@ fn output_matches_mosquitto_sub() {
             retain: false,
             mid: u16::from(case.qos > 0),
             properties: properties.as_ref(),
+            property_order: &[],
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         spec.render(&message, at, &mut out, &mut err);
@@ -1017,6 +1018,7 @@ fn render_appends() {
         retain: false,
         mid: 0,
         properties: None,
+        property_order: &[],
     };
     let (mut out, mut err) = (b"before ".to_vec(), Vec::new());
     spec.render(&message, UNIX_EPOCH, &mut out, &mut err);

@@ -139,6 +139,8 @@ pub struct Client {
     limits: BrokerLimits,
     next_control_pkid: u16,
     closing: bool,
+    /// The client id as `-d` lines show it (see [`shown_id`]).
+    shown_id: String,
 }
 
 impl Client {
@@ -146,6 +148,7 @@ impl Client {
     pub async fn connect(config: ConnectionConfig) -> Result<(Client, ConnAck), ClientError> {
         let (conn, ack) = open_session(&config, None).await?;
         let client = Client {
+            shown_id: shown_id(&config, Some(&ack)),
             limits: BrokerLimits::from_connack(&ack),
             reconnection: Reconnection::new(config.reconnect.clone()),
             config,
@@ -238,7 +241,7 @@ impl Client {
         let version = self.config.version;
         let properties = self.config.properties.publish.as_ref();
         let max_packet = self.limits.maximum_packet_size;
-        let id = &self.config.client_id;
+        let id = &self.shown_id;
         let debug = self.config.debug;
         let Some(conn) = self.conn.as_mut() else {
             return Err(ClientError::ConnectionLost);
@@ -312,7 +315,7 @@ impl Client {
     ) -> Result<(), ClientError> {
         let version = self.config.version;
         let properties = self.config.properties.subscribe.clone();
-        let id = &self.config.client_id;
+        let id = &self.shown_id;
         let debug = self.config.debug;
         let Some(conn) = self.conn.as_mut() else {
             return Err(ClientError::ConnectionLost);
@@ -339,7 +342,7 @@ impl Client {
         let pkid = self.control_pkid();
         let version = self.config.version;
         let properties = self.config.properties.unsubscribe.clone();
-        let id = &self.config.client_id;
+        let id = &self.shown_id;
         let debug = self.config.debug;
         let Some(conn) = self.conn.as_mut() else {
             return Err(ClientError::ConnectionLost);
@@ -398,6 +401,7 @@ impl Client {
             Ok((conn, ack)) => {
                 self.reconnection.restored(Instant::now());
                 self.limits = BrokerLimits::from_connack(&ack);
+                self.shown_id = shown_id(&self.config, Some(&ack));
                 self.conn = Some(conn);
                 self.restore(ack.session_present)?;
                 self.events.push_back(Event::Reconnected {
@@ -447,7 +451,7 @@ impl Client {
     }
 
     fn write_ack(&mut self, ack: Ack, pkid: u16) {
-        let id = &self.config.client_id;
+        let id = &self.shown_id;
         let debug = self.config.debug;
         if let Some(conn) = self.conn.as_mut() {
             wire::encode_ack(conn.out.staging(), ack, pkid);
@@ -542,7 +546,7 @@ impl Client {
     }
 
     fn keepalive_due(&mut self) -> Result<(), ClientError> {
-        let id = &self.config.client_id;
+        let id = &self.shown_id;
         let debug = self.config.debug;
         let Some(conn) = self.conn.as_mut() else {
             return Ok(());
@@ -560,7 +564,7 @@ impl Client {
 
     /// Reacts to one packet from the broker.
     fn handle(&mut self, packet: Inbound) -> Result<(), ClientError> {
-        let id = self.config.client_id.clone();
+        let id = self.shown_id.clone();
         let debug = self.config.debug;
         match packet {
             Inbound::Publish(message) => {
@@ -698,7 +702,7 @@ impl Client {
         self.closing = true;
         let version = self.config.version;
         let properties = self.config.properties.disconnect.clone();
-        let id = &self.config.client_id;
+        let id = &self.shown_id;
         let debug = self.config.debug;
         let Some(mut conn) = self.conn.take() else {
             return Ok(());
@@ -752,6 +756,19 @@ fn keepalive_deadline(conn: &Connection, keepalive: u16) -> Option<Instant> {
         Some(sent) => sent + period / 2,
         None => conn.last_in.min(conn.last_out) + period,
     })
+}
+
+/// The client id `-d` lines show: the one the broker assigned (MQTT 5), else ours, else "null"
+/// when the broker assigns one it does not tell (mosquitto prints its missing id that way).
+fn shown_id(config: &ConnectionConfig, ack: Option<&ConnAck>) -> String {
+    let assigned = ack
+        .and_then(|a| a.properties.as_ref())
+        .and_then(|p| p.assigned_client_identifier.clone());
+    match assigned {
+        Some(id) => id,
+        None if config.client_id.is_empty() => "null".to_string(),
+        None => config.client_id.clone(),
+    }
 }
 
 /// Opens a stream and completes CONNECT/CONNACK within the connect timeout (a keepalive's worth
@@ -808,7 +825,7 @@ async fn handshake(config: &ConnectionConfig) -> Result<(Connection, ConnAck), C
     wire::encode_connect(conn.out.staging(), &packet, config.version)
         .map_err(|e| ClientError::Protocol(e.to_string()))?;
     if config.debug {
-        eprintln!("Client {} sending CONNECT", config.client_id);
+        eprintln!("Client {} sending CONNECT", shown_id(config, None));
     }
     let io = |e: std::io::Error| ClientError::from_io(&e);
     while !conn.out.is_empty() {
@@ -819,10 +836,12 @@ async fn handshake(config: &ConnectionConfig) -> Result<(Connection, ConnAck), C
         match wire::decode(&mut conn.inbuf, config.version, usize::MAX) {
             Ok(Some(Inbound::ConnAck(ack))) => {
                 if config.debug {
-                    eprintln!(
-                        "Client {} received CONNACK ({})",
-                        config.client_id, ack.code
-                    );
+                    // Before CONNACK an empty 3.1.1 id prints as C's "(null)", as mosquitto's does.
+                    let id = match shown_id(config, Some(&ack)).as_str() {
+                        "null" => "(null)".to_string(),
+                        id => id.to_string(),
+                    };
+                    eprintln!("Client {id} received CONNACK ({})", ack.code);
                 }
                 if ack.code != 0 {
                     return Err(refusal(config.version, ack.code));

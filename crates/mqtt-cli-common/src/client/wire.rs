@@ -31,6 +31,92 @@ pub struct Message {
     pub dup: bool,
     pub pkid: u16,
     pub properties: Option<v5::PublishProperties>,
+    /// The order the MQTT 5 properties arrived in (rumqttc's struct forgets it, and
+    /// mosquitto_sub's JSON output keeps it).
+    pub property_order: PropertyOrder,
+}
+
+/// The property identifiers of a PUBLISH in the order they first appear on the wire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PropertyOrder {
+    ids: [u8; 8],
+    len: u8,
+}
+
+impl PropertyOrder {
+    /// Identifiers, first occurrence only.
+    pub fn ids(&self) -> &[u8] {
+        &self.ids[..usize::from(self.len)]
+    }
+
+    fn note(&mut self, id: u8) {
+        if !self.ids().contains(&id) && usize::from(self.len) < self.ids.len() {
+            self.ids[usize::from(self.len)] = id;
+            self.len += 1;
+        }
+    }
+
+    /// Reads the property identifiers of the v5 PUBLISH frame at the start of `frame`
+    /// (whose fixed header is `header_len` bytes), without copying it. Anything unreadable ends
+    /// the scan: the full decoder reports real errors.
+    fn of_publish(frame: &[u8], header_len: usize) -> PropertyOrder {
+        let mut order = PropertyOrder::default();
+        let qos = (frame.first().copied().unwrap_or(0) >> 1) & 0x03;
+        let mut body: &[u8] = frame.get(header_len..).unwrap_or_default();
+        let Some(topic_len) = slice_u16(&mut body) else {
+            return order;
+        };
+        let skip = usize::from(topic_len) + if qos > 0 { 2 } else { 0 };
+        let Some(len) = slice_skip(&mut body, skip).and_then(|()| slice_varint(&mut body)) else {
+            return order;
+        };
+        let Some(mut props) = body.get(..len) else {
+            return order;
+        };
+        while let Some(id) = props.first().copied() {
+            props.advance(1);
+            order.note(id);
+            let step = match id {
+                0x01 => slice_skip(&mut props, 1),
+                0x23 => slice_skip(&mut props, 2),
+                0x02 => slice_skip(&mut props, 4),
+                0x0B => slice_varint(&mut props).map(drop),
+                0x03 | 0x08 | 0x09 => {
+                    slice_u16(&mut props).and_then(|n| slice_skip(&mut props, usize::from(n)))
+                }
+                0x26 => slice_u16(&mut props)
+                    .and_then(|n| slice_skip(&mut props, usize::from(n)))
+                    .and_then(|()| slice_u16(&mut props))
+                    .and_then(|n| slice_skip(&mut props, usize::from(n))),
+                _ => None,
+            };
+            if step.is_none() {
+                break;
+            }
+        }
+        order
+    }
+}
+
+fn slice_u16(data: &mut &[u8]) -> Option<u16> {
+    (data.remaining() >= 2).then(|| data.get_u16())
+}
+
+fn slice_skip(data: &mut &[u8], n: usize) -> Option<()> {
+    (data.remaining() >= n).then(|| data.advance(n))
+}
+
+fn slice_varint(data: &mut &[u8]) -> Option<usize> {
+    let mut value = 0usize;
+    for i in 0..4 {
+        let byte = *data.first()?;
+        data.advance(1);
+        value |= usize::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
 }
 
 /// What the broker told us in its CONNACK.
@@ -460,11 +546,16 @@ fn decode_publish(
                 dup: p.dup,
                 pkid: p.pkid,
                 properties: None,
+                property_order: PropertyOrder::default(),
             }),
             _ => Err(malformed("expected PUBLISH")),
         },
         MqttVersion::V5 => {
             let max = u32::try_from(max_size).unwrap_or(u32::MAX);
+            let property_order = match peek_frame(buf, version) {
+                Ok(Some(frame)) => PropertyOrder::of_publish(buf, frame.header_len),
+                _ => PropertyOrder::default(),
+            };
             match v5::Packet::read(buf, Some(max)).map_err(codec_v5_error)? {
                 v5::Packet::Publish(p) => {
                     let topic = String::from_utf8(p.topic.to_vec())
@@ -477,6 +568,7 @@ fn decode_publish(
                         dup: p.dup,
                         pkid: p.pkid,
                         properties: p.properties,
+                        property_order,
                     })
                 }
                 _ => Err(malformed("expected PUBLISH")),

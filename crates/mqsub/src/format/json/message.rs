@@ -5,8 +5,8 @@
 //! Rules: `%j` prints the payload as a JSON string (a C string: it ends at a NUL byte; other
 //! bytes are copied, so invalid UTF-8 stays as it is); `%J` embeds the payload as parsed JSON
 //! and prints nothing when it does not parse; an empty payload is `null` in both.
-//! Properties appear in one fixed order (see `write_properties`) because the decoded packet
-//! does not keep the order they had on the wire.
+//! Properties appear in the order they arrived on the wire (the decoder records it beside
+//! rumqttc's property struct, which forgets it), as mosquitto prints them.
 
 use rumqttc::v5::mqttbytes::v5::PublishProperties;
 
@@ -64,7 +64,7 @@ pub(crate) fn write_message(
     }
     if let Some(properties) = message.properties.filter(|p| has_any(p)) {
         json.key(false, b"properties");
-        write_properties(&mut json, properties);
+        write_properties(&mut json, properties, message.property_order);
     }
     json.key(false, b"payload");
     match &embedded {
@@ -106,59 +106,89 @@ fn has_any(properties: &PublishProperties) -> bool {
         || properties.content_type.is_some()
 }
 
-/// The `properties` object. mosquitto prints properties in wire order; a mosquitto broker puts
-/// subscription identifiers first and the message expiry interval last, with the publisher's
-/// own properties between them in the order the publisher sent them. Here the publisher's part
-/// follows the order of the MQTT 5 specification's property list.
-fn write_properties(json: &mut JsonWriter, properties: &PublishProperties) {
+/// The property identifiers in the order a mosquitto broker most often forwards them:
+/// subscription identifiers first, the message expiry interval last, the publisher's own
+/// properties between them in the order of the MQTT 5 specification's list.
+const FIXED_ORDER: [u8; 8] = [0x0B, 0x01, 0x23, 0x08, 0x09, 0x26, 0x03, 0x02];
+
+/// The `properties` object, in wire order as mosquitto prints it: `order` holds the
+/// identifiers as they arrived; anything it does not name follows in [`FIXED_ORDER`].
+fn write_properties(json: &mut JsonWriter, properties: &PublishProperties, order: &[u8]) {
     let mut first = true;
-    let mut key = |json: &mut JsonWriter, name: &[u8]| {
-        json.key(first, name);
-        first = false;
-    };
     json.begin_object();
-    for id in &properties.subscription_identifiers {
-        key(json, b"subscription-identifier");
-        // Subscription identifiers are at most 268,435,455: exact as a double.
-        json.number(*id as f64);
-    }
-    if let Some(value) = properties.payload_format_indicator {
-        key(json, b"payload-format-indicator");
-        json.number(f64::from(value));
-    }
-    if let Some(value) = properties.topic_alias {
-        key(json, b"topic-alias");
-        json.number(f64::from(value));
-    }
-    if let Some(value) = &properties.response_topic {
-        key(json, b"response-topic");
-        json.string(value.as_bytes());
-    }
-    if let Some(value) = &properties.correlation_data {
-        key(json, b"correlation-data");
-        json.string(value);
-    }
-    if !properties.user_properties.is_empty() {
-        key(json, b"user-properties");
-        json.begin_array();
-        for (index, (name, value)) in properties.user_properties.iter().enumerate() {
-            json.element(index == 0);
-            json.begin_object();
-            json.key(true, name.as_bytes());
-            json.string(value.as_bytes());
-            json.end_object(false);
-        }
-        json.end_array();
-    }
-    if let Some(value) = &properties.content_type {
-        key(json, b"content-type");
-        json.string(value.as_bytes());
-    }
-    if let Some(value) = properties.message_expiry_interval {
-        key(json, b"message-expiry-interval");
-        json.number(f64::from(value));
+    let rest = FIXED_ORDER.iter().filter(|id| !order.contains(id));
+    for &id in order.iter().chain(rest) {
+        write_property(json, &mut first, properties, id);
     }
     json.end_object(first);
+}
+
+/// Writes the property `id` if the message has it; all of them for repeated ones.
+fn write_property(json: &mut JsonWriter, first: &mut bool, properties: &PublishProperties, id: u8) {
+    let mut key = |json: &mut JsonWriter, name: &[u8]| {
+        json.key(*first, name);
+        *first = false;
+    };
+    match id {
+        0x0B => {
+            for id in &properties.subscription_identifiers {
+                key(json, b"subscription-identifier");
+                // Subscription identifiers are at most 268,435,455: exact as a double.
+                json.number(*id as f64);
+            }
+        }
+        0x01 => {
+            if let Some(value) = properties.payload_format_indicator {
+                key(json, b"payload-format-indicator");
+                json.number(f64::from(value));
+            }
+        }
+        0x23 => {
+            if let Some(value) = properties.topic_alias {
+                key(json, b"topic-alias");
+                json.number(f64::from(value));
+            }
+        }
+        0x08 => {
+            if let Some(value) = &properties.response_topic {
+                key(json, b"response-topic");
+                json.string(value.as_bytes());
+            }
+        }
+        0x09 => {
+            if let Some(value) = &properties.correlation_data {
+                key(json, b"correlation-data");
+                json.string(value);
+            }
+        }
+        0x26 => {
+            if !properties.user_properties.is_empty() {
+                key(json, b"user-properties");
+                json.begin_array();
+                for (index, (name, value)) in properties.user_properties.iter().enumerate() {
+                    json.element(index == 0);
+                    json.begin_object();
+                    json.key(true, name.as_bytes());
+                    json.string(value.as_bytes());
+                    json.end_object(false);
+                }
+                json.end_array();
+            }
+        }
+        0x03 => {
+            if let Some(value) = &properties.content_type {
+                key(json, b"content-type");
+                json.string(value.as_bytes());
+            }
+        }
+        0x02 => {
+            if let Some(value) = properties.message_expiry_interval {
+                key(json, b"message-expiry-interval");
+                json.number(f64::from(value));
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -188,6 +218,7 @@ mod tests {
             retain: false,
             mid: 0,
             properties,
+            property_order: &[],
         }
     }
 
