@@ -161,19 +161,17 @@ fn write_property(json: &mut JsonWriter, first: &mut bool, properties: &PublishP
                 json.string(value);
             }
         }
-        0x26 => {
-            if !properties.user_properties.is_empty() {
-                key(json, b"user-properties");
-                json.begin_array();
-                for (index, (name, value)) in properties.user_properties.iter().enumerate() {
-                    json.element(index == 0);
-                    json.begin_object();
-                    json.key(true, name.as_bytes());
-                    json.string(value.as_bytes());
-                    json.end_object(false);
-                }
-                json.end_array();
+        0x26 if !properties.user_properties.is_empty() => {
+            key(json, b"user-properties");
+            json.begin_array();
+            for (index, (name, value)) in properties.user_properties.iter().enumerate() {
+                json.element(index == 0);
+                json.begin_object();
+                json.key(true, name.as_bytes());
+                json.string(value.as_bytes());
+                json.end_object(false);
             }
+            json.end_array();
         }
         0x03 => {
             if let Some(value) = &properties.content_type {
