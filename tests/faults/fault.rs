@@ -1,12 +1,19 @@
 //! The faults a broker suffers in these tests, the broker they happen to, and the clients that
 //! live through them.
 //!
-//! Rules: a fault happens once, to a broker with persistence and no queue limit. A kill is
-//! timed so the broker has nothing unsaved: mosquitto writes its state to disk only every
-//! `autosave_interval`, so whatever it acknowledged since the last save dies with it, and
-//! that is the broker's loss, not the client's. The client under test is therefore held
-//! still (SIGSTOP) just before the kill and let go once the broker is back, which to the
-//! client is the same as a crash in the middle of its stream.
+//! Rules: a fault happens once, to a broker with persistence and no queue limit, timed so that
+//! what the broker itself gets wrong is not counted against the client:
+//! - mosquitto writes its state to disk only every `autosave_interval`, so a SIGKILL loses
+//!   whatever it acknowledged since its last save. A kill therefore hits a broker that saved
+//!   while it had nothing unsaved, then hung (SIGSTOP) while the publisher went on writing
+//!   into it: the publisher has messages in flight that the broker never saw, as in any
+//!   crash, and must send them again.
+//! - After a restart mosquitto 2.0.11 sends a subscriber messages it had already delivered,
+//!   the more the longer its queue was, and libmosquitto prints a QoS 2 message sent twice
+//!   twice. So before a stop or a kill the publisher is held still (SIGSTOP) until the
+//!   counter's queue is empty, then let go, and the fault strikes with messages flowing again.
+//!
+//! The crash fault keeps none of these precautions, to show the broker's own losses.
 
 use std::path::PathBuf;
 use std::thread;
@@ -14,7 +21,7 @@ use std::time::Duration;
 
 use mqtt_test_support::{Broker, BrokerBuilder, Running};
 
-use crate::common;
+use crate::common::{self, wait_quiet};
 
 /// How long a frozen broker stays frozen, with [`KEEPALIVE`]: longer than the 1.5 keepalives
 /// our clients need to notice, and than the 2 keepalives libmosquitto needs, so that the
@@ -24,21 +31,54 @@ pub const FREEZE: Duration = Duration::from_secs(12);
 /// The keepalive the clients use against a broker that will freeze (the least mosquitto takes).
 pub const KEEPALIVE: &str = "5";
 
-/// How long the broker's traffic must have stopped before it counts as having nothing to do.
-pub const IDLE: Duration = Duration::from_secs(2);
+/// How long the counter's output must have stopped growing before the broker counts as
+/// having delivered everything.
+const IDLE: Duration = Duration::from_secs(2);
+
+/// How long the publisher writes into a hung broker before it is killed.
+const WRITING_INTO_THE_VOID: Duration = Duration::from_secs(1);
+
+/// The most any one step of a fault may wait.
+const STEP_LIMIT: Duration = Duration::from_secs(60);
 
 /// What happens to the broker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
-    /// SIGKILL, then a restart from the last save (see the module rules).
+    /// SIGKILL of a hung broker with nothing unsaved, then a restart (see the module rules).
     Kill,
-    /// SIGTERM (mosquitto saves and exits), then a restart.
+    /// SIGTERM (mosquitto saves everything and exits), then a restart.
     Stop,
     /// SIGSTOP for [`FREEZE`], then SIGCONT: connections stay open and nothing answers.
     Freeze,
     /// SIGKILL at a random moment, then a restart: the broker loses what it acknowledged
-    /// since its last save, and may resend what it had already delivered. Only reported.
+    /// since its last save, and may send again what it had already delivered. Only reported.
     Crash,
+}
+
+/// A publisher streaming through the broker to a counter, as a fault handles it.
+pub struct Stream<'a> {
+    pub publisher: &'a Running,
+    /// What the counter has printed so far.
+    pub counted: &'a dyn Fn() -> Vec<u8>,
+}
+
+impl Stream<'_> {
+    /// Holds the publisher still until the broker has delivered everything it accepted.
+    fn hold_until_drained(&self) {
+        self.publisher.signal(libc::SIGSTOP);
+        wait_quiet(self.counted, IDLE, STEP_LIMIT);
+    }
+
+    fn release(&self) {
+        self.publisher.signal(libc::SIGCONT);
+    }
+
+    /// Waits until the counter prints something new (or the step limit passes: a publisher
+    /// with nothing left to send is no reason to fail here).
+    fn wait_flowing(&self) {
+        let before = (self.counted)().len();
+        common::wait_until(STEP_LIMIT, || (self.counted)().len() > before);
+    }
 }
 
 impl Fault {
@@ -51,34 +91,40 @@ impl Fault {
         }
     }
 
-    /// Inflicts the fault. For a kill, `hold` (the client under test, if it is running) is
-    /// held still around it, and `idle` must return once the broker has nothing left to do.
-    pub fn strike(self, broker: &mut Broker, hold: Option<&Running>, idle: impl FnOnce()) {
+    /// Inflicts the fault on a broker that `stream` (if any) publishes through. Without a
+    /// stream the broker must already be idle.
+    pub fn strike(self, broker: &mut Broker, stream: Option<&Stream>) {
         match self {
             Fault::Kill => {
-                if let Some(client) = hold {
-                    client.signal(libc::SIGSTOP);
+                if let Some(stream) = stream {
+                    stream.hold_until_drained();
                 }
-                idle();
                 broker.wait_for_autosave();
+                if let Some(stream) = stream {
+                    broker.pause();
+                    stream.release();
+                    thread::sleep(WRITING_INTO_THE_VOID);
+                }
                 broker.kill();
                 broker.start();
-                if let Some(client) = hold {
-                    client.signal(libc::SIGCONT);
-                }
             }
             Fault::Stop => {
+                if let Some(stream) = stream {
+                    stream.hold_until_drained();
+                    stream.release();
+                    stream.wait_flowing();
+                }
                 broker.stop();
-                broker.start();
-            }
-            Fault::Crash => {
-                broker.kill();
                 broker.start();
             }
             Fault::Freeze => {
                 broker.pause();
                 thread::sleep(FREEZE);
                 broker.resume();
+            }
+            Fault::Crash => {
+                broker.kill();
+                broker.start();
             }
         }
     }

@@ -131,8 +131,8 @@ fn subscribe_through(case: &Case, tool: &Tool) -> Outcome {
     subscriber.signal(libc::SIGSTOP);
     publish(&broker, case.qos, PRESENT + 1, PRESENT + HELD);
     // The broker is idle once the publisher is done; a moment more for its last packets.
-    case.fault
-        .strike(&mut broker, None, || thread::sleep(Duration::from_secs(1)));
+    thread::sleep(Duration::from_secs(1));
+    case.fault.strike(&mut broker, None);
     publish(&broker, case.qos, PRESENT + HELD + 1, TOTAL);
     subscriber.signal(libc::SIGCONT);
 
