@@ -5,6 +5,7 @@ complete -c mqpub -s L -l url -d 'broker, credentials and topic in one go; mqtts
 complete -c mqpub -s A -d 'local address to connect from, which picks the network interface' -r
 complete -c mqpub -l proxy -d 'go through a SOCKS5 proxy: socks5h://[user[:password]@]host[:port] (the proxy looks the broker\'s name up; port 1080 by default)' -r -f
 complete -c mqpub -s k -l keepalive -d 'seconds between keepalive pings, 5 to 65535 (default: 60)' -r
+complete -c mqpub -l reconnect-timeout -d 'after losing an established connection, give up (exit 7) once this many seconds pass without getting it back; 0 gives up at once (default: keep trying for ever)' -r
 complete -c mqpub -s V -l protocol-version -d 'MQTT version: mqttv311 or 311 (the default), mqttv5 or 5' -r -f -a "mqttv311\t''
 mqttv5\t''
 311\t''

@@ -23,7 +23,7 @@ _mqsub() {
 
     case "${cmd}" in
         mqsub)
-            opts="-h -p -L -A -k -V -u -P -t -U -T -q -R -C -W -E -v -N -F -w -i -I -c -x -M -D -d -o --host --port --unix --url --ws --nodelay --proxy --keepalive --protocol-version --username --pw --pw-file --cafile --capath --tls-use-os-certs --cert --key --keyform --insecure --tls-version --ciphers --tls-alpn --tls-keylog --psk --psk-identity --no-tls --tls-engine --tls-engine-kpass-sha1 --will-topic --will-payload --will-qos --will-retain --topic --unsubscribe --filter-out --qos --retained-only --remove-retained --retain-as-published --retain-handling --verbose --pretty --watch --message-rate --random-filter --id --id-prefix --disable-clean-session --property --debug --quiet --help --version"
+            opts="-h -p -L -A -k -V -u -P -t -U -T -q -R -C -W -E -v -N -F -w -i -I -c -x -M -D -d -o --host --port --unix --url --ws --nodelay --proxy --keepalive --reconnect-timeout --protocol-version --username --pw --pw-file --cafile --capath --tls-use-os-certs --cert --key --keyform --insecure --tls-version --ciphers --tls-alpn --tls-keylog --psk --psk-identity --no-tls --tls-engine --tls-engine-kpass-sha1 --will-topic --will-payload --will-qos --will-retain --topic --unsubscribe --filter-out --qos --retained-only --remove-retained --retain-as-published --retain-handling --verbose --pretty --watch --message-rate --random-filter --id --id-prefix --disable-clean-session --property --debug --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -81,6 +81,10 @@ _mqsub() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reconnect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

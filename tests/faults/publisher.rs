@@ -199,11 +199,13 @@ fn report(case: &Case, tool: &Tool, outcome: &Outcome) {
         (false, None) => "killed by a signal".to_string(),
     };
     println!(
-        "[publisher] {}  {:<17}  {}  resent {:>4}  redelivered {:>4}  {}  notes {}  {:.1} s{}",
+        "[publisher] {}  {:<17}  {}  resent {:>4}  new copies {:>3}  redelivered {:>4}  {}  notes {}  \
+         {:.1} s{}",
         case.label(),
         tool.name,
         outcome.tally,
         outcome.resent,
+        outcome.sent_anew,
         outcome.redelivered,
         ending,
         outage_notes(&outcome.run.stderr_text()),

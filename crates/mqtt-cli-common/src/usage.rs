@@ -237,7 +237,8 @@ const SUB_SYNOPSIS: &[&str] = &[
 
 const SHARED_SYNOPSIS: &[&str] = &[
     "[-h host] [-p port] [--unix path] [--ws] [-A address] [--nodelay]",
-    "[--proxy socks-url] [-k keepalive] [-V version]",
+    "[--proxy socks-url] [-k keepalive] [--reconnect-timeout secs]",
+    "[-V version]",
     "[-u username [-P password | --pw-file file]]",
     "[--cafile file | --capath dir | --tls-use-os-certs]",
     "[--cert file --key file] [--insecure] [more TLS options]",
@@ -303,6 +304,13 @@ const CONNECTION: Section = Section {
             spelling: "-k, --keepalive secs",
             text: "seconds between keepalive pings, 5 to 65535 (default: 60). A broker that \
                    stays silent for one and a half times this long is taken as gone.",
+        },
+        OptionHelp {
+            id: "reconnect_timeout",
+            spelling: "--reconnect-timeout secs",
+            text: "after losing an established connection, give up (exit 7) once this many \
+                   seconds pass without getting it back; 0 gives up at once (default: keep \
+                   trying for ever).",
         },
         OptionHelp {
             id: "protocol_version",

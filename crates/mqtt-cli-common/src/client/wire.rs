@@ -56,9 +56,11 @@ impl PropertyOrder {
         }
     }
 
-    /// Reads the property identifiers of the v5 PUBLISH frame at the start of `frame`
-    /// (whose fixed header is `header_len` bytes), without copying it. Anything unreadable ends
-    /// the scan: the full decoder reports real errors.
+    /// Reads the property identifiers of the v5 PUBLISH `frame` (exactly one packet, whose fixed
+    /// header is `header_len` bytes), without copying it. Anything unreadable ends the scan: the
+    /// full decoder reports real errors. A property length running past the packet is read up
+    /// to the packet's end and never into the next one, so the order cannot depend on what
+    /// happens to follow in the read buffer.
     fn of_publish(frame: &[u8], header_len: usize) -> PropertyOrder {
         let mut order = PropertyOrder::default();
         let qos = (frame.first().copied().unwrap_or(0) >> 1) & 0x03;
@@ -70,9 +72,7 @@ impl PropertyOrder {
         let Some(len) = slice_skip(&mut body, skip).and_then(|()| slice_varint(&mut body)) else {
             return order;
         };
-        let Some(mut props) = body.get(..len) else {
-            return order;
-        };
+        let mut props = body.get(..len).unwrap_or(body);
         while let Some(id) = props.first().copied() {
             props.advance(1);
             order.note(id);
@@ -317,7 +317,7 @@ pub fn decode(
     let packet_type = frame.first_byte >> 4;
     let inbound = match packet_type {
         2 => Inbound::ConnAck(decode_connack(buf, &frame, version)?),
-        3 => Inbound::Publish(decode_publish(buf, version, max_size)?),
+        3 => Inbound::Publish(decode_publish(buf, &frame, version, max_size)?),
         _ => {
             let whole = buf.split_to(total).freeze();
             let body = whole.slice(frame.header_len..);
@@ -533,6 +533,7 @@ fn decode_connack(
 
 fn decode_publish(
     buf: &mut BytesMut,
+    frame: &Frame,
     version: MqttVersion,
     max_size: usize,
 ) -> Result<Message, DecodeError> {
@@ -552,10 +553,10 @@ fn decode_publish(
         },
         MqttVersion::V5 => {
             let max = u32::try_from(max_size).unwrap_or(u32::MAX);
-            let property_order = match peek_frame(buf, version) {
-                Ok(Some(frame)) => PropertyOrder::of_publish(buf, frame.header_len),
-                _ => PropertyOrder::default(),
-            };
+            let packet = buf
+                .get(..frame.header_len + frame.remaining)
+                .unwrap_or_default();
+            let property_order = PropertyOrder::of_publish(packet, frame.header_len);
             match v5::Packet::read(buf, Some(max)).map_err(codec_v5_error)? {
                 v5::Packet::Publish(p) => {
                     let topic = String::from_utf8(p.topic.to_vec())
@@ -1206,6 +1207,24 @@ mod tests {
             );
             assert!(buf.is_empty());
         }
+    }
+
+    #[test]
+    fn property_order_is_read_from_its_own_packet_only() {
+        // Found by fuzzing: the declared property length (6) runs past this PUBLISH, which
+        // rumqttc still accepts (it counts each subscription identifier one byte long), and the
+        // order used to be read on into whatever the read buffer held next.
+        let publish: &[u8] = &[0x30, 8, 0, 1, b't', 6, 0x0b, 1, 0x0b, 2];
+        let order = |bytes: &[u8]| {
+            let mut buf = BytesMut::from(bytes);
+            match decode(&mut buf, MqttVersion::V5, usize::MAX) {
+                Ok(Some(Inbound::Publish(message))) => message.property_order.ids().to_vec(),
+                other => panic!("not a publish: {other:?}"),
+            }
+        };
+        let followed: Vec<u8> = [publish, &[0xd0, 0]].concat();
+        assert_eq!(order(publish), [0x0b]);
+        assert_eq!(order(&followed), [0x0b]);
     }
 
     #[test]
