@@ -1,21 +1,28 @@
 //! `mqpub -l` (and mosquitto 2.1's `mosquitto_pub -l`) streaming numbered lines while the
-//! broker fails, counted by Debian's `mosquitto_sub -c -i` at QoS 2.
+//! broker fails, counted by two of Debian's `mosquitto_sub -c -i`, each on a persistent session:
 //!
-//! Not every duplicate the counter prints is the publisher's: after a restart mosquitto 2.0.11
-//! sends the counter again messages it had already delivered, and at QoS 1 the counter prints
-//! them twice. So the figures also say how many PUBLISH packets the broker accepted beyond one
-//! per line (*resent*: the publisher's doing) and how often the broker sent the counter a
-//! message again (*redelivered*: the broker's doing), both from the broker's log. (Delivering
-//! to the counter at QoS 2 with `upgrade_outgoing_qos` does not help: mosquitto 2.0.11 then
-//! redelivers even more, at QoS 2, and the counter prints those twice too.)
+//! - the *loss counter*, at QoS 1, says what was lost. libmosquitto prints a QoS 1 message as it
+//!   arrives and only then acknowledges it, so nothing the broker delivered escapes it. (The
+//!   QoS 2 counter does not do for this: across a broker restart libmosquitto 2.0.11 sometimes
+//!   answers the broker's repeated PUBREL for a message it never printed, and the message is
+//!   gone although the broker delivered it.)
+//! - the *duplicate counter*, at QoS 2, says what was duplicated and reordered: libmosquitto
+//!   prints a QoS 2 message once, where the loss counter prints every redelivery.
 //!
-//! Each case: a fresh persistent broker and counting subscriber; the publisher reads a named
-//! pipe that holds every line; halfway through (by the subscriber's count) the fault strikes;
+//! Not every duplicate the QoS 2 counter prints is the publisher's: after a restart mosquitto
+//! 2.0.11 sends it again messages it had already delivered, and it prints some of them twice.
+//! So the figures also say how many PUBLISH packets the broker accepted beyond one per line
+//! (*resent*), how many of those came as new messages rather than with DUP (*new copies*: the
+//! publisher's doing), and how often the broker sent the counter a message again
+//! (*redelivered*: the broker's doing), all from the broker's log.
+//!
+//! Each case: a fresh persistent broker and the two counters; the publisher reads a named
+//! pipe that holds every line; halfway through (by the loss counter's count) the fault strikes;
 //! the input ends only once the stream is over (everything arrived, or nothing more arrives),
 //! so a client that stops at end of input is not cut short; then the publisher must exit and
-//! the subscriber's output is counted.
+//! the counters' output is counted.
 //!
-//! The fault lands halfway, never earlier, for the counter's sake: libmosquitto keeps a second
+//! The fault lands halfway, never earlier, for the duplicate counter's sake: libmosquitto keeps a second
 //! copy of a QoS 2 message that a restarted broker resends before PUBREL, and hands that stale
 //! copy out in place of the message that reuses its packet id 65 535 messages later. With the
 //! fault past the middle of 100 000 messages, no packet id comes round again.
@@ -29,6 +36,7 @@ use crate::fault::{outage_notes, persistent_broker, Fault, Stream, Tool, KEEPALI
 
 const TOPIC: &str = "faults/stream";
 const COUNTER_ID: &str = "e2e-counter";
+const LOSS_COUNTER_ID: &str = "e2e-loss-counter";
 const PUBLISHER_ID: &str = "e2e-publisher";
 
 /// The main restart scenario's stream.
@@ -131,24 +139,34 @@ fn compare(case: &Case) -> Outcome {
 fn publish_through(case: &Case, tool: &Tool) -> Outcome {
     let started = Instant::now();
     let mut broker = persistent_broker().start();
+    let loss_counter = Subscriber::start(
+        &broker,
+        &["-c", "-i", LOSS_COUNTER_ID, "-q", "1", "-t", TOPIC],
+    );
     let counter = Subscriber::start(&broker, &["-c", "-i", COUNTER_ID, "-q", "2", "-t", TOPIC]);
     let mut feeder = Feeder::new(numbered_lines(case.lines));
     let mut cmd = feeder.command(&tool.path, &case.args(broker.port()));
     let mut publisher = Running::spawn(&mut cmd, Input::Null);
 
-    let halfway = stream_until(&counter, case.lines / 2, &mut publisher);
+    let halfway = stream_until(&loss_counter, case.lines / 2, &mut publisher);
     // A reference publisher may have ended already; there is nothing to hold then.
     let running = publisher.try_exit().is_none();
-    let counted = || counter.output();
+    let counted = || loss_counter.output();
     let stream = Stream {
         publisher: &publisher,
         counted: &counted,
     };
     case.fault.strike(&mut broker, running.then_some(&stream));
-    wait_until_over(&counter, &feeder, &mut publisher, case.lines);
+    wait_until_over(&loss_counter, &feeder, &mut publisher, case.lines);
     feeder.close();
     let run = publisher.wait(EXIT_LIMIT);
-    let tally = common::settle(|| counter.output(), case.lines, QUIET, STREAM_LIMIT);
+    let losses = common::settle(|| loss_counter.output(), case.lines, QUIET, STREAM_LIMIT);
+    let copies = common::settle(|| counter.output(), case.lines, QUIET, STREAM_LIMIT);
+    let tally = Tally {
+        lost: losses.lost,
+        foreign: losses.foreign + copies.foreign,
+        ..copies
+    };
     let log = broker.log();
     let accepted = log.matches("Received PUBLISH from ").count();
     let first_sends = log
