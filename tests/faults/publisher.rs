@@ -7,7 +7,8 @@
 //!   answers the broker's repeated PUBREL for a message it never printed, and the message is
 //!   gone although the broker delivered it.)
 //! - the *duplicate counter*, at QoS 2, says what was duplicated and reordered: libmosquitto
-//!   prints a QoS 2 message once, where the loss counter prints every redelivery.
+//!   recognises a QoS 2 message sent again before it was released, where the loss counter
+//!   prints every redelivery.
 //!
 //! Not every duplicate the QoS 2 counter prints is the publisher's: after a restart mosquitto
 //! 2.0.11 sends it again messages it had already delivered, and it prints some of them twice.
@@ -22,10 +23,10 @@
 //! so a client that stops at end of input is not cut short; then the publisher must exit and
 //! the counters' output is counted.
 //!
-//! The fault lands halfway, never earlier, for the duplicate counter's sake: libmosquitto keeps a second
-//! copy of a QoS 2 message that a restarted broker resends before PUBREL, and hands that stale
-//! copy out in place of the message that reuses its packet id 65 535 messages later. With the
-//! fault past the middle of 100 000 messages, no packet id comes round again.
+//! The fault lands halfway, never earlier, for the duplicate counter's sake: libmosquitto keeps
+//! a second copy of a QoS 2 message that a restarted broker resends before PUBREL, and hands
+//! that stale copy out in place of the message that reuses its packet id 65 535 messages later.
+//! With the fault past the middle of 100 000 messages, no packet id comes round again.
 
 use std::time::{Duration, Instant};
 
@@ -74,7 +75,7 @@ struct Outcome {
     tally: Tally,
     /// PUBLISH packets the broker accepted beyond one per line, by its log.
     resent: usize,
-    /// Messages the broker sent the counter again (with DUP), by its log.
+    /// Messages the broker sent the duplicate counter again (with DUP), by its log.
     redelivered: usize,
     /// First sends (without DUP) the broker accepted beyond one per line: copies of a line
     /// the publisher sent as new messages, by the broker's log.
@@ -262,8 +263,8 @@ fn check(case: &Case, outcome: &Outcome) {
             outcome.sent_anew, 0,
             "nothing may be sent twice at QoS 2 with a session: {context}"
         );
-        // The counter prints again what the restarted broker redelivers to it (see the module
-        // notes); every duplicate it printed must be one of those.
+        // The duplicate counter prints again some of what the restarted broker redelivers to it
+        // (see the module notes); every duplicate it printed must be one of those.
         assert!(
             tally.duplicated <= outcome.redelivered,
             "a duplicate the broker did not redeliver at QoS 2 with a session: {context}, \
