@@ -52,22 +52,15 @@ pub fn split_lines(data: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::{Path, PathBuf};
-
-    fn corpus(target: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fuzz/corpus")
-            .join(target)
-    }
 
     #[test]
     fn command_line_corpus_replays() {
-        fuzzing::replay(&corpus("mqpub_command_line"), parse_command_line);
+        fuzzing::replay("mqpub_command_line", parse_command_line);
     }
 
     #[test]
     fn line_splitter_corpus_replays() {
-        fuzzing::replay(&corpus("split_lines"), split_lines);
+        fuzzing::replay("split_lines", split_lines);
     }
 
     #[test]

@@ -112,22 +112,15 @@ pub fn render_format(data: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::{Path, PathBuf};
-
-    fn corpus(target: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fuzz/corpus")
-            .join(target)
-    }
 
     #[test]
     fn command_line_corpus_replays() {
-        fuzzing::replay(&corpus("mqsub_command_line"), parse_command_line);
+        fuzzing::replay("mqsub_command_line", parse_command_line);
     }
 
     #[test]
     fn format_corpus_replays() {
-        fuzzing::replay(&corpus("render_format"), render_format);
+        fuzzing::replay("render_format", render_format);
     }
 
     #[test]

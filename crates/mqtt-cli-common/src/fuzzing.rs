@@ -242,11 +242,15 @@ pub fn command_line(program: &str, data: &[u8]) -> Option<Vec<OsString>> {
     )
 }
 
-/// Runs `target` on every file of the corpus directory `dir` (a replay test's
-/// `fuzz/corpus/<target>`), naming the file that fails.
+/// Runs `target` on every file of the kept corpus `fuzz/corpus/<name>` of the fuzz target
+/// `name`, naming the file that fails.
 ///
 /// Panics if the directory is missing or empty, so a moved corpus is noticed (test code).
-pub fn replay(dir: &Path, target: fn(&[u8])) {
+pub fn replay(name: &str, target: fn(&[u8])) {
+    // Every crate lives at crates/<crate>, so the corpus is found from this one's directory.
+    let dir = &Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/corpus")
+        .join(name);
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => panic!("cannot read the corpus {}: {error}", dir.display()),
@@ -272,27 +276,20 @@ pub fn replay(dir: &Path, target: fn(&[u8])) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
-
-    fn corpus(target: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fuzz/corpus")
-            .join(target)
-    }
 
     #[test]
     fn decoder_corpus_replays() {
-        replay(&corpus("decode_packets"), decode_packets);
+        replay("decode_packets", decode_packets);
     }
 
     #[test]
     fn url_corpus_replays() {
-        replay(&corpus("parse_url"), parse_url);
+        replay("parse_url", parse_url);
     }
 
     #[test]
     fn property_corpus_replays() {
-        replay(&corpus("add_properties"), add_properties);
+        replay("add_properties", add_properties);
     }
 
     #[test]
